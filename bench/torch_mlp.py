@@ -1,0 +1,143 @@
+#!/usr/bin/python3
+"""PyTorch baseline for `nnc`'s `./model bench` on examples/fashion_mlp.nn.
+
+Same model, loss, optimizer and statistics as the generated program's bench:
+  MLP 784-256-128-10 (Linear with bias, ReLU after the two hidden layers),
+  cross-entropy with softmax fused (mean over the batch),
+  SGD(lr=0.05, momentum=0.9), random float32 inputs and random int64 labels.
+
+Prints ONE JSON object on stdout:
+  {"model":"fashion_mlp","batch":B,"threads":T,"train_samples_per_s":X,
+   "train_step_ms":M,"predict_latency_us":L,"blas":..., ...}
+where M = median over R repeats of the mean time of N train steps (after
+warm-up), X = B*1000/M, and L = median latency of one batch-1 prediction
+(forward + softmax) over many calls.
+
+Run with Debian's interpreter: /usr/bin/python3 bench/torch_mlp.py --batch 32 --threads 2
+"""
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--batch", type=int, required=True)
+    p.add_argument("--threads", type=int, required=True)
+    p.add_argument("--steps", type=int, default=100, help="timed train steps per repeat")
+    p.add_argument("--repeats", type=int, default=5)
+    p.add_argument("--warmup", type=int, default=20, help="untimed train steps first")
+    p.add_argument("--latency-calls", type=int, default=2000,
+                   help="timed batch-1 predictions (after as many/10 warm-up calls)")
+    p.add_argument("--seed", type=int, default=0)
+    a = p.parse_args()
+    for name in ("batch", "threads", "steps", "repeats", "latency_calls"):
+        if getattr(a, name) < 1:
+            p.error(f"--{name.replace('_', '-')} must be >= 1")
+    return a
+
+
+def loaded_blas():
+    """Paths of the BLAS libraries mapped into this process (call after a matmul).
+
+    The first one is the reference-BLAS-interface library (libblas.so.3, whose
+    Debian alternative decides the implementation) when present."""
+    paths = []
+    with open("/proc/self/maps") as f:
+        for line in f:
+            parts = line.split(None, 5)
+            if len(parts) < 6:
+                continue
+            path = parts[5].strip()
+            base = os.path.basename(path).lower()
+            if ("blas" in base or base.startswith("libmkl")) and path not in paths:
+                paths.append(path)
+    paths.sort(key=lambda s: (not os.path.basename(s).startswith("libblas"), s))
+    return paths
+
+
+def main():
+    a = parse_args()
+    # Before torch (and its OpenMP / OpenBLAS) is loaded, so every pool agrees.
+    os.environ["OMP_NUM_THREADS"] = str(a.threads)
+    os.environ["OPENBLAS_NUM_THREADS"] = str(a.threads)
+
+    import torch
+    import torch.nn.functional as F
+    from torch import nn
+
+    torch.set_num_threads(a.threads)
+    try:
+        torch.set_num_interop_threads(1)
+    except RuntimeError:
+        pass  # only allowed before any inter-op work; harmless if refused
+    torch.manual_seed(a.seed)
+
+    model = nn.Sequential(
+        nn.Linear(784, 256), nn.ReLU(),
+        nn.Linear(256, 128), nn.ReLU(),
+        nn.Linear(128, 10),
+    )
+    opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+    x = torch.rand(a.batch, 784, dtype=torch.float32)
+    y = torch.randint(0, 10, (a.batch,), dtype=torch.int64)
+
+    def step():
+        opt.zero_grad()
+        loss = F.cross_entropy(model(x), y)
+        loss.backward()
+        opt.step()
+        return loss
+
+    # ---- training throughput ------------------------------------------------
+    model.train()
+    for _ in range(a.warmup):
+        step()
+    step_ms = []
+    for _ in range(a.repeats):
+        t0 = time.perf_counter_ns()
+        for _ in range(a.steps):
+            step()
+        step_ms.append((time.perf_counter_ns() - t0) / 1e6 / a.steps)
+    m = statistics.median(step_ms)
+    final_loss = float(step().detach())
+
+    # ---- batch-1 prediction latency (forward + softmax) ---------------------
+    model.eval()
+    x1 = torch.rand(1, 784, dtype=torch.float32)
+    lat_us = []
+    with torch.inference_mode():
+        for _ in range(max(10, a.latency_calls // 10)):
+            F.softmax(model(x1), dim=1)
+        for _ in range(a.latency_calls):
+            t0 = time.perf_counter_ns()
+            F.softmax(model(x1), dim=1)
+            lat_us.append((time.perf_counter_ns() - t0) / 1e3)
+    lat = statistics.median(lat_us)
+
+    blas = loaded_blas()
+    out = {
+        "model": "fashion_mlp",
+        "batch": a.batch,
+        "threads": a.threads,
+        "train_samples_per_s": round(a.batch * 1000.0 / m, 1),
+        "train_step_ms": round(m, 4),
+        "predict_latency_us": round(lat, 2),
+        "blas": blas[0] if blas else "none mapped (torch built-in gemm)",
+        "blas_all": blas,
+        "impl": "pytorch",
+        "torch_version": torch.__version__,
+        "steps": a.steps,
+        "repeats": a.repeats,
+        "train_step_ms_repeats": [round(v, 4) for v in step_ms],
+        "final_loss": round(final_loss, 4),
+    }
+    json.dump(out, sys.stdout, separators=(",", ":"))
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,162 @@
+#include "compiler/codegen/Lower.h"
+
+#include <map>
+#include <set>
+
+#include "compiler/codegen/Schedule.h"
+#include "compiler/ir/OpTable.h"
+
+namespace nnc::codegen {
+namespace {
+
+using Halide::Func;
+using ir::Node;
+using ir::Op;
+
+std::string c_name(const std::string& prefix, const std::string& name) {
+  std::string s = prefix;
+  for (char c : name) s += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  return s;
+}
+
+// Declares the static extents and dense strides of a buffer whose Halide
+// dims are the reverse of `type`'s row-major dims. Only the batch (the
+// outermost dim of a batched value) is left to the caller.
+template <class Dims>
+void constrain(Dims dim_of, const ir::Type& type) {
+  int64_t stride = 1;
+  int static_dims = int(type.dims.size());
+  for (int k = 0; k < type.rank(); ++k) {
+    auto d = dim_of(k);
+    d.set_stride(int(stride));
+    if (k < static_dims) {
+      int64_t extent = type.dims[size_t(static_dims - 1 - k)];
+      d.set_bounds(0, int(extent));
+      stride *= extent;
+    } else {
+      d.set_min(0);  // the batch
+    }
+  }
+}
+
+struct Roles {
+  std::vector<std::pair<int, ArgRole>> inputs;   // node, role
+  std::vector<std::pair<int, ArgRole>> outputs;
+};
+
+Roles roles_of(const ir::Program& p, const std::string& pipeline) {
+  using K = ArgRole::Kind;
+  Roles r;
+  bool with_target = pipeline != "predict", training = pipeline == "train_step";
+  r.inputs.push_back({p.input, {K::Input, 0}});
+  if (with_target) r.inputs.push_back({p.target, {K::Target, 0}});
+  for (size_t i = 0; i < p.params.size(); ++i) r.inputs.push_back({p.params[i], {K::Param, int(i)}});
+  if (training) {
+    for (size_t i = 0; i < p.states.size(); ++i) r.inputs.push_back({p.states[i], {K::State, int(i)}});
+    for (size_t i = 0; i < p.hypers.size(); ++i) r.inputs.push_back({p.hypers[i], {K::Hyper, int(i)}});
+  }
+  if (with_target) r.outputs.push_back({p.loss, {K::OutLoss, 0}});
+  r.outputs.push_back({p.output, {K::OutOutput, 0}});
+  if (training) {
+    for (size_t i = 0; i < p.new_params.size(); ++i) r.outputs.push_back({p.new_params[i], {K::OutParam, int(i)}});
+    for (size_t i = 0; i < p.new_states.size(); ++i) r.outputs.push_back({p.new_states[i], {K::OutState, int(i)}});
+  }
+  return r;
+}
+
+PipelineIR lower_pipeline(const ir::Program& p, const std::string& name, const Halide::Target& target,
+                          std::ostream* log) {
+  const ir::Graph& g = p.graph;
+  Roles roles = roles_of(p, name);
+
+  // The nodes the outputs need, in topological (creation) order.
+  std::vector<bool> needed(size_t(g.size()), false);
+  for (const auto& [id, role] : roles.outputs) needed[size_t(id)] = true;
+  for (int id = g.size() - 1; id >= 0; --id)
+    if (needed[size_t(id)])
+      for (int in : g.node(id).inputs) needed[size_t(in)] = true;
+
+  PipelineIR out;
+  out.name = name;
+  std::map<int, ir::Lowered> funcs;
+  std::map<int, std::vector<Halide::Var>> vars;
+  std::map<int, Halide::ImageParam> buffers;
+
+  // Leaves: the pipeline's inputs.
+  const ir::Type& x_type = g.node(p.input).type;
+  Halide::ImageParam x(Halide::Float(32), x_type.rank(), "x");
+  constrain([&](int k) { return x.dim(k); }, x_type);
+  Halide::Expr batch = x.dim(x_type.rank() - 1).extent();
+  for (const auto& [id, role] : roles.inputs) {
+    const Node& n = g.node(id);
+    if (n.op == Op::Hyper) {
+      Halide::Param<float> scalar(c_name("", n.name));
+      Func f(c_name("hyper_", n.name));
+      f() = scalar;
+      funcs[id] = {f, {}};
+      out.inputs.push_back(scalar);
+    } else {
+      Halide::ImageParam buffer = id == p.input ? x
+          : Halide::ImageParam(n.type.dtype == ir::DType::F32 ? Halide::Float(32) : Halide::Int(32), n.type.rank(),
+                               c_name(n.op == Op::Target ? "" : n.op == Op::Param ? "param_" : "state_", n.name));
+      if (id != p.input) constrain([&](int k) { return buffer.dim(k); }, n.type);
+      funcs[id] = {Func(buffer), {}};
+      out.inputs.push_back(buffer);
+    }
+    out.roles.push_back(role);
+  }
+
+  // Every other needed node, by its op table rule.
+  std::vector<int> order;
+  for (const Node& n : g.nodes()) {
+    if (!needed[size_t(n.id)] || funcs.count(n.id)) continue;
+    const ir::OpDef& def = ir::op_def(n.op);
+    if (!def.lower) throw std::runtime_error(std::string("no lowering for ") + def.name);
+    std::vector<Halide::Var> v;
+    for (int k = 0; k < n.type.rank(); ++k) v.emplace_back("v" + std::to_string(k));
+    std::vector<Func> in;
+    std::vector<const ir::Type*> in_types;
+    for (int id : n.inputs) in.push_back(funcs.at(id).value), in_types.push_back(&g.node(id).type);
+    funcs[n.id] = def.lower(ir::LowerArgs{n, in, in_types, v, batch});
+    vars[n.id] = v;
+    order.push_back(n.id);
+  }
+
+  // Outputs: distinct Funcs with their shapes declared.
+  std::vector<Func> outputs;
+  std::set<int> output_ids;
+  for (const auto& [id, role] : roles.outputs) {
+    Func f = funcs.at(id).value;
+    const ir::Type& type = g.node(id).type;
+    bool taken = g.node(id).inputs.empty() || output_ids.count(id);
+    if (taken) {  // a leaf or a repeated output: copy it
+      std::vector<Halide::Var> v;
+      for (int k = 0; k < type.rank(); ++k) v.emplace_back("v" + std::to_string(k));
+      Func copy(f.name() + "_out");
+      copy(v) = f(v);
+      f = copy;
+    }
+    output_ids.insert(id);
+    constrain([&](int k) { return f.output_buffer().dim(k); }, type);
+    outputs.push_back(f);
+    out.roles.push_back(role);
+  }
+
+  schedule_pipeline(p, order, output_ids, funcs, vars, target, log);
+  out.pipeline = Halide::Pipeline(outputs);
+  return out;
+}
+
+}  // namespace
+
+std::vector<PipelineIR> lower_program(const ir::Program& program, const Halide::Target& target,
+                                      std::ostream* schedule_log) {
+  std::vector<PipelineIR> pipelines;
+  for (const char* name : {"predict", "evaluate", "train_step"}) {
+    if (schedule_log) *schedule_log << "pipeline " << name << "\n";
+    pipelines.push_back(lower_pipeline(program, name, target, schedule_log));
+  }
+  return pipelines;
+}
+
+}  // namespace nnc::codegen

@@ -1,0 +1,40 @@
+// Lowering: graph IR -> Halide pipelines, one per entry point of the
+// generated program.
+//
+//   predict     (x, params)                         -> output
+//   evaluate    (x, t, params)                      -> loss, output
+//   train_step  (x, t, params, states, lr, momentum) -> loss, output, new params, new states
+//
+// Steps: pick the nodes the pipeline's outputs need; make each leaf a Halide
+// ImageParam (or Param for scalars) with its static shape declared, so
+// Halide compiles loops of known trip counts except over the batch; lower
+// every other node with its op table rule; schedule (Schedule.h).
+#pragma once
+#include <Halide.h>
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "compiler/ir/Program.h"
+
+namespace nnc::codegen {
+
+// What one argument of a pipeline's C function is, for the runtime.
+struct ArgRole {
+  enum class Kind { Input, Target, Param, State, Hyper, OutLoss, OutOutput, OutParam, OutState };
+  Kind kind;
+  int index = 0;  // into params / states / hypers
+};
+
+struct PipelineIR {
+  std::string name;                    // predict, evaluate, train_step
+  Halide::Pipeline pipeline;
+  std::vector<Halide::Argument> inputs;  // in ArgRole order (outputs follow)
+  std::vector<ArgRole> roles;            // inputs, then outputs
+};
+
+std::vector<PipelineIR> lower_program(const ir::Program& program, const Halide::Target& target,
+                                      std::ostream* schedule_log);
+
+}  // namespace nnc::codegen

@@ -1,0 +1,113 @@
+#include "compiler/codegen/Schedule.h"
+
+namespace nnc::codegen {
+namespace {
+
+using Halide::Func;
+using Halide::TailStrategy;
+using Halide::Var;
+using ir::Schedule;
+
+const char* why_materialised(const ir::Program& p, int id, const std::set<int>& outputs,
+                             const std::vector<int>& users) {
+  const ir::OpDef& def = ir::op_def(p.graph.node(id).op);
+  if (outputs.count(id)) return "pipeline output";
+  if (def.schedule == Schedule::Reduce || def.schedule == Schedule::Materialize ||
+      def.schedule == Schedule::RowReduce)
+    return "its op is always materialised";
+  if (users.size() > 1) return "used more than once";
+  if (users.size() == 1 && ir::op_def(p.graph.node(users[0]).op).schedule != Schedule::Elementwise)
+    return "its consumer reads it many times";
+  return nullptr;
+}
+
+// The largest of 32, 16, 8 that divides n, else n itself when small (a
+// single vector with lanes to spare), else 16 with a guarded tail.
+int feature_tile(int64_t n, int vector_width) {
+  for (int w : {2 * vector_width, vector_width, vector_width / 2})
+    if (w > 0 && n % w == 0) return w;
+  if (n <= 2 * vector_width) return int(n);
+  return vector_width;
+}
+
+}  // namespace
+
+void schedule_pipeline(const ir::Program& p, const std::vector<int>& nodes, const std::set<int>& outputs,
+                       std::map<int, ir::Lowered>& funcs, const std::map<int, std::vector<Var>>& vars,
+                       const Halide::Target& target, std::ostream* log) {
+  const ir::Graph& g = p.graph;
+  const int vector_width = target.natural_vector_size(Halide::Float(32));
+  std::set<int> in_pipeline(nodes.begin(), nodes.end());
+  std::map<int, std::vector<int>> users;
+  for (int id : nodes)
+    for (int in : g.node(id).inputs) users[in].push_back(id);
+
+  // 1. Materialised or inlined.
+  std::set<int> materialised;
+  for (int id : nodes)
+    if (const char* why = why_materialised(p, id, outputs, users[id])) {
+      materialised.insert(id);
+      if (log) *log << "  %" << id << " " << ir::op_name(g.node(id).op) << ": materialised (" << why << ")\n";
+    }
+
+  // The materialised node whose loop nest an inlined node ends up in.
+  auto home_of = [&](int id) {
+    while (!materialised.count(id)) id = users[id].front();
+    return id;
+  };
+
+  // 2-3. Loop nests of materialised values.
+  std::map<int, std::pair<Var, Var>> tile_of;  // materialised 2-D node -> (jo, io) tile loops
+  for (int id : materialised) {
+    Func f = funcs.at(id).value;
+    const ir::Type& type = g.node(id).type;
+    const std::vector<Var>& v = vars.at(id);
+    f.compute_root();
+    if (type.rank() == 2) {
+      const int64_t features = type.dims.back();
+      const int tile_j = feature_tile(features, vector_width);
+      const int rows = 4;
+      Var jo("jo"), ji("ji"), io("io"), ii("ii");
+      f.split(v[1], io, ii, rows, TailStrategy::GuardWithIf)
+          .split(v[0], jo, ji, tile_j, TailStrategy::GuardWithIf)
+          .reorder(ji, ii, jo, io)
+          .vectorize(ji)
+          .unroll(ii)
+          .parallel(io);
+      tile_of[id] = {jo, io};
+      if (log) *log << "  %" << id << ": tiles of " << tile_j << " features x " << rows << " rows, vectorized over features, parallel over rows\n";
+    } else if (type.rank() >= 1) {
+      const int64_t inner = type.batched && type.dims.empty() ? 0 : type.dims.back();
+      if (inner >= vector_width) f.vectorize(v[0], vector_width, TailStrategy::GuardWithIf);
+      if (type.rank() > 1) f.parallel(v.back());
+      if (log) *log << "  %" << id << ": vectorized over its last dimension\n";
+    }
+    // A reduction's update: sum in the order that keeps the output vectorized.
+    if (ir::op_def(g.node(id).op).schedule == Schedule::Reduce && f.has_update_definition() && type.rank() >= 1) {
+      auto update = f.update();
+      if (type.dims.back() >= vector_width) update.vectorize(v[0], vector_width, TailStrategy::GuardWithIf);
+    }
+  }
+
+  // Matrix products: the accumulator lives in the register tile of the
+  // materialised value that consumes the product.
+  for (int id : nodes) {
+    const ir::Lowered& l = funcs.at(id);
+    if (ir::op_def(g.node(id).op).schedule != Schedule::Gemm) continue;
+    int home = home_of(id);
+    auto tile = tile_of.find(home);
+    if (tile == tile_of.end()) throw std::runtime_error("a matrix product without a 2-D home");
+    Func acc = l.accumulator;
+    const std::vector<Var>& v = vars.at(id);
+    acc.compute_at(funcs.at(home).value, tile->second.first).vectorize(v[0]).unroll(v[1]);
+    acc.update().reorder(v[0], v[1], l.reduction.x).vectorize(v[0]).unroll(v[1]);
+    if (log) {
+      *log << "  %" << id << " " << ir::op_name(g.node(id).op) << ": accumulates in the register tile of %" << home;
+      if (home != id) *log << " (fused: its epilogue is inlined there)";
+      *log << "\n";
+    }
+  }
+  (void)in_pipeline;
+}
+
+}  // namespace nnc::codegen

@@ -1,0 +1,98 @@
+#include "compiler/frontend/Diagnostics.h"
+
+#include <algorithm>
+#include <sstream>
+
+namespace nnc {
+
+std::string SourceLoc::str() const {
+  if (!valid()) return file;
+  return file + ":" + std::to_string(line) + ":" + std::to_string(col);
+}
+
+void Diagnostics::add_source(const std::string& file, const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    lines.push_back(line);
+  }
+  if (!sources_.count(file)) file_order_.push_back(file);
+  sources_[file] = std::move(lines);
+}
+
+void Diagnostics::error(const SourceLoc& loc, const std::string& message) {
+  messages_.push_back({loc, "error", message, int(messages_.size())});
+  ++error_count_;
+}
+
+void Diagnostics::note(const SourceLoc& loc, const std::string& message) {
+  messages_.push_back({loc, "note", message, int(messages_.size())});
+}
+
+std::string Diagnostics::line_of(const SourceLoc& loc) const {
+  auto it = sources_.find(loc.file);
+  if (it == sources_.end() || loc.line < 1 || loc.line > int(it->second.size())) return {};
+  return it->second[loc.line - 1];
+}
+
+void Diagnostics::print(std::ostream& out) const {
+  auto file_rank = [&](const std::string& f) {
+    auto it = std::find(file_order_.begin(), file_order_.end(), f);
+    return int(it - file_order_.begin());
+  };
+  std::vector<Message> sorted = messages_;
+  // Notes stay right after the error they explain, so sort only errors'
+  // groups: a note inherits the position of the message before it.
+  std::vector<std::pair<std::tuple<int, int, int, int>, Message>> keyed;
+  std::tuple<int, int, int, int> last_key{0, 0, 0, 0};
+  for (const Message& m : sorted) {
+    if (m.kind != "note") last_key = {file_rank(m.loc.file), m.loc.line, m.loc.col, m.seq};
+    keyed.push_back({last_key, m});
+  }
+  std::stable_sort(keyed.begin(), keyed.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [key, m] : keyed) {
+    out << m.loc.str() << ": " << m.kind << ": " << m.text << "\n";
+    std::string line = line_of(m.loc);
+    if (line.empty() || m.loc.col < 1) continue;
+    out << line << "\n";
+    std::string caret;
+    // Keep tabs so the caret lines up under tab-indented source.
+    for (int i = 0; i < m.loc.col - 1 && i < int(line.size()); ++i) caret += line[i] == '\t' ? '\t' : ' ';
+    out << caret << "^\n";
+  }
+}
+
+static int edit_distance(const std::string& a, const std::string& b) {
+  std::vector<int> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = int(j);
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = int(i);
+    for (size_t j = 1; j <= b.size(); ++j) {
+      int subst = prev[j - 1] + (a[i - 1] != b[j - 1]);
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, subst});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+std::string closest_name(const std::string& name, const std::vector<std::string>& known) {
+  std::string best;
+  int best_distance = 1 << 30;
+  for (const std::string& k : known) {
+    int d = edit_distance(name, k);
+    if (d < best_distance) best_distance = d, best = k;
+  }
+  // A third of the name's length (at least 1, at most 3) still reads as a typo.
+  int limit = std::clamp(int(name.size()) / 3, 1, 3);
+  return best_distance <= limit ? best : std::string();
+}
+
+std::string did_you_mean(const std::string& name, const std::vector<std::string>& known) {
+  std::string best = closest_name(name, known);
+  return best.empty() ? std::string() : "; did you mean '" + best + "'?";
+}
+
+}  // namespace nnc

@@ -1,0 +1,749 @@
+#include "compiler/frontend/Sema.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "compiler/frontend/Parser.h"
+
+namespace nnc {
+namespace fs = std::filesystem;
+using ast::Expr;
+using ir::Op;
+
+// ---- 1. loading files ------------------------------------------------------------
+
+static std::optional<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+static std::string resolve_import(const ast::Import& imp, const std::string& from_file,
+                                  const std::vector<std::string>& search_path) {
+  std::vector<fs::path> candidates;
+  fs::path target = imp.target;
+  if (target.extension() != ".nn") {
+    // A module name: a.b means a/b.nn on the search path.
+    std::string rel = imp.target;
+    for (char& c : rel)
+      if (c == '.') c = '/';
+    target = rel + ".nn";
+  }
+  candidates.push_back(fs::path(from_file).parent_path() / target);
+  for (const std::string& dir : search_path) candidates.push_back(fs::path(dir) / target);
+  for (const fs::path& c : candidates)
+    if (fs::is_regular_file(c)) return c.lexically_normal().string();
+  return "";
+}
+
+std::optional<std::vector<ast::Module>> load_modules(const std::string& file, const SemaOptions& options,
+                                                     Diagnostics& diags) {
+  std::vector<ast::Module> modules;
+  std::set<std::string> loaded;
+  std::vector<std::pair<std::string, SourceLoc>> pending{{file, SourceLoc{file, 0, 0}}};
+  bool ok = true;
+  while (!pending.empty()) {
+    auto [path, imported_at] = pending.front();
+    pending.erase(pending.begin());
+    std::string key = fs::weakly_canonical(path).string();
+    if (!loaded.insert(key).second) continue;
+    std::optional<std::string> text = read_file(path);
+    if (!text) {
+      diags.error(imported_at.valid() ? imported_at : SourceLoc{path, 0, 0},
+                  "cannot read '" + path + "': " + std::strerror(errno));
+      ok = false;
+      continue;
+    }
+    std::optional<ast::Module> m = parse_module(path, *text, diags);
+    if (!m) {
+      ok = false;
+      continue;
+    }
+    for (const ast::Import& imp : m->imports) {
+      std::string found = resolve_import(imp, path, options.search_path);
+      if (found.empty()) {
+        diags.error(imp.loc, "cannot find module '" + imp.target +
+                                 "'; looked next to this file and in the stdlib (add a directory with -I DIR)");
+        ok = false;
+      } else {
+        pending.push_back({found, imp.loc});
+      }
+    }
+    modules.push_back(std::move(*m));
+  }
+  if (!ok) return std::nullopt;
+  return modules;
+}
+
+// ---- 4. the model ------------------------------------------------------------------
+
+namespace {
+
+// A compile-time argument value: what layer and block arguments evaluate to.
+struct Const {
+  enum class Kind { Number, String, Symbol, List, Call } kind = Kind::Number;
+  SourceLoc loc;
+  double number = 0;
+  bool is_integer = false;
+  std::string text;              // String, Symbol, Call
+  std::vector<Const> items;      // List items, Call arguments
+  std::vector<std::string> names;  // Call argument names
+  std::string describe() const {
+    switch (kind) {
+      case Kind::Number: return is_integer ? "an integer" : "a number";
+      case Kind::String: return "a string";
+      case Kind::Symbol: return "the name '" + text + "'";
+      case Kind::List: return "a list";
+      case Kind::Call: return "a call of '" + text + "'";
+    }
+    return "";
+  }
+};
+
+// Names visible while building: values, and a block's configuration.
+struct Scope {
+  std::map<std::string, int> values;
+  std::map<std::string, Const> consts;
+  std::string prefix;                    // parameter name prefix inside a block
+  std::map<std::string, int> counters;   // per layer kind, for parameter names
+  int depth = 0;                         // block nesting, to stop runaway recursion
+};
+
+const std::vector<std::string> kActivations = {"step", "sigmoid", "tanh", "relu", "linear", "softmax"};
+const std::vector<std::string> kLosses = {"squared_error", "cross_entropy"};
+
+class ModelBuilder {
+ public:
+  ModelBuilder(const std::map<std::string, const ast::Block*>& blocks, Diagnostics& diags)
+      : blocks_(blocks), diags_(diags) {}
+
+  std::optional<ir::Program> build(const ast::Model& model, const ast::Train* train) {
+    p_.name = model.name;
+    p_.source_file = model.loc.file;
+    Scope scope;
+    const ast::ModelItem* loss_item = nullptr;
+    const ast::ModelItem* output_item = nullptr;
+    for (const ast::ModelItem& item : model.items) {
+      switch (item.kind) {
+        case ast::ModelItem::Kind::Input: declare_input(item, scope); break;
+        case ast::ModelItem::Kind::Target: declare_target(item, scope); break;
+        case ast::ModelItem::Kind::Let: {
+          int v = value(*item.value, scope);
+          if (v >= 0) bind(scope, item.name, v, item.loc);
+          break;
+        }
+        case ast::ModelItem::Kind::Loss:
+          if (loss_item) diags_.error(item.loc, "a model has one loss; this is the second");
+          loss_item = &item;
+          build_loss(item, scope);
+          break;
+        case ast::ModelItem::Kind::Output:
+          output_item = &item;
+          p_.output = value(*item.value, scope);
+          break;
+      }
+    }
+    if (p_.input < 0) diags_.error(model.loc, "model '" + model.name + "' has no input; declare one: input x: f32[n]");
+    if (!loss_item) diags_.error(model.loc, "model '" + model.name + "' has no loss; add one: loss squared_error(y, t)");
+    if (!output_item && loss_output_ >= 0) {
+      p_.output = loss_output_;
+      // A classifier's prediction is the probability of each class.
+      if (p_.classes > 0) p_.output = add(Op::Softmax, {loss_output_}, loss_item->loc, "softmax");
+    }
+    if (train) read_train(*train);
+    else p_.train.loc = model.loc;
+    if (diags_.has_errors()) return std::nullopt;
+    return std::move(p_);
+  }
+
+ private:
+  // -- leaves --------------------------------------------------------------------------
+  std::optional<ir::Type> tensor_type(const ast::TensorType& t, bool allow_class) {
+    for (long long d : t.dims)
+      if (d <= 0) {
+        diags_.error(t.loc, "dimensions must be positive, got " + std::to_string(d));
+        return std::nullopt;
+      }
+    if (t.elem == "f32") return ir::f32(std::vector<int64_t>(t.dims.begin(), t.dims.end()), true);
+    if (t.elem == "class" && allow_class) {
+      if (t.dims.size() != 1 || t.dims[0] < 2) {
+        diags_.error(t.loc, "a class target names its number of classes: class[10]");
+        return std::nullopt;
+      }
+      return ir::Type{ir::DType::I32, true, {}};
+    }
+    diags_.error(t.loc, "unknown element type '" + t.elem + "'" +
+                            did_you_mean(t.elem, allow_class ? std::vector<std::string>{"f32", "class"}
+                                                             : std::vector<std::string>{"f32"}) +
+                            (allow_class ? "" : " (inputs are f32)"));
+    return std::nullopt;
+  }
+
+  void declare_input(const ast::ModelItem& item, Scope& scope) {
+    if (p_.input >= 0) {
+      diags_.error(item.loc, "a model has one input in this version; '" + item.name + "' is the second");
+      return;
+    }
+    auto type = tensor_type(item.type, false);
+    if (!type) return;
+    p_.input = p_.graph.add_leaf(Op::Input, *type, item.name, item.loc);
+    bind(scope, item.name, p_.input, item.loc);
+  }
+
+  void declare_target(const ast::ModelItem& item, Scope& scope) {
+    if (p_.target >= 0) {
+      diags_.error(item.loc, "a model has one target; '" + item.name + "' is the second");
+      return;
+    }
+    auto type = tensor_type(item.type, true);
+    if (!type) return;
+    if (type->dtype == ir::DType::I32) p_.classes = item.type.dims[0];
+    p_.target = p_.graph.add_leaf(Op::Target, *type, item.name, item.loc);
+    bind(scope, item.name, p_.target, item.loc);
+  }
+
+  void bind(Scope& scope, const std::string& name, int v, const SourceLoc& loc) {
+    if (scope.values.count(name) || scope.consts.count(name)) {
+      diags_.error(loc, "'" + name + "' is already defined; choose another name");
+      return;
+    }
+    scope.values[name] = v;
+  }
+
+  // -- values ----------------------------------------------------------------------------
+  // Adds an op; a shape error becomes a diagnostic at `loc`, prefixed by `what`.
+  int add(Op op, std::vector<int> inputs, const SourceLoc& loc, const std::string& what) {
+    for (int in : inputs)
+      if (in < 0) return -1;
+    try {
+      return p_.graph.add(op, std::move(inputs), loc);
+    } catch (const ir::ShapeError& e) {
+      diags_.error(loc, what + ": " + e.what());
+      return -1;
+    }
+  }
+
+  std::vector<std::string> visible_values(const Scope& scope) const {
+    std::vector<std::string> names;
+    for (const auto& [name, id] : scope.values) names.push_back(name);
+    return names;
+  }
+
+  // Evaluates an expression that denotes a tensor value; -1 after an error.
+  int value(const Expr& e, Scope& scope) {
+    switch (e.kind) {
+      case Expr::Kind::Name: {
+        auto it = scope.values.find(e.text);
+        if (it != scope.values.end()) return it->second;
+        if (is_layer(e.text))
+          diags_.error(e.loc, "'" + e.text + "' is a layer, not a value; apply it to one: x -> " + e.text);
+        else
+          diags_.error(e.loc, "unknown value '" + e.text + "'" + did_you_mean(e.text, visible_values(scope)));
+        return -1;
+      }
+      case Expr::Kind::Chain: {
+        int v = value(*e.items[0], scope);
+        for (size_t i = 1; i < e.items.size() && v >= 0; ++i) v = apply(v, *e.items[i], scope);
+        return v;
+      }
+      case Expr::Kind::Binary: {
+        int a = value(*e.items[0], scope), b = value(*e.items[1], scope);
+        static const std::map<char, std::pair<Op, const char*>> ops = {
+            {'+', {Op::Add, "cannot add"}}, {'-', {Op::Sub, "cannot subtract"}}, {'*', {Op::Mul, "cannot multiply"}}};
+        auto it = ops.find(e.op);
+        if (it == ops.end()) {
+          diags_.error(e.loc, std::string("'") + e.op + "' is not defined on tensors; use +, - or *");
+          return -1;
+        }
+        if (a < 0 || b < 0) return -1;
+        const ir::Type &ta = p_.graph.node(a).type, &tb = p_.graph.node(b).type;
+        if (ta != tb) {
+          diags_.error(e.loc, std::string(it->second.second) + " " + ta.str() + " and " + tb.str() +
+                                  ": shapes differ");
+          return -1;
+        }
+        return add(it->second.first, {a, b}, e.loc, it->second.second);
+      }
+      case Expr::Kind::Negate: return add(Op::Neg, {value(*e.items[0], scope)}, e.loc, "negation");
+      case Expr::Kind::Call: {
+        // f(v): an activation applied to a value, or a block with its inputs.
+        if (activation_op(e.text) || e.text == "linear") {
+          if (e.items.size() != 1 || !e.arg_names[0].empty()) {
+            diags_.error(e.loc, e.text + "(...) takes one value: " + e.text + "(x)");
+            return -1;
+          }
+          int v = value(*e.items[0], scope);
+          return v < 0 ? -1 : activation(e.text, v, e.loc);
+        }
+        if (is_loss(e.text)) {
+          diags_.error(e.loc, "'" + e.text + "' is a loss; use it in a loss statement: loss " + e.text + "(y, t)");
+          return -1;
+        }
+        diags_.error(e.loc, is_layer(e.text) ? "layer '" + e.text + "' needs an input: x -> " + e.text + "(...)"
+                                             : "unknown function '" + e.text + "'" + did_you_mean(e.text, layer_names()));
+        return -1;
+      }
+      case Expr::Kind::Number:
+      case Expr::Kind::String:
+      case Expr::Kind::List:
+        diags_.error(e.loc, "expected a tensor value here, found a constant");
+        return -1;
+    }
+    return -1;
+  }
+
+  // -- layers --------------------------------------------------------------------------
+  static std::optional<Op> activation_op(const std::string& name) {
+    static const std::map<std::string, Op> ops = {
+        {"step", Op::Step}, {"sigmoid", Op::Sigmoid}, {"tanh", Op::Tanh}, {"relu", Op::Relu}, {"softmax", Op::Softmax}};
+    auto it = ops.find(name);
+    if (it == ops.end()) return std::nullopt;
+    return it->second;
+  }
+  static bool is_loss(const std::string& n) { return std::find(kLosses.begin(), kLosses.end(), n) != kLosses.end(); }
+  bool is_layer(const std::string& n) const {
+    return n == "dense" || std::find(kActivations.begin(), kActivations.end(), n) != kActivations.end() ||
+           blocks_.count(n);
+  }
+  std::vector<std::string> layer_names() const {
+    std::vector<std::string> names = kActivations;
+    names.push_back("dense");
+    for (const auto& [name, b] : blocks_) names.push_back(name);
+    return names;
+  }
+
+  int activation(const std::string& name, int v, const SourceLoc& loc) {
+    if (name == "linear") return v;  // the identity: a linear neuron's output
+    return add(*activation_op(name), {v}, loc, name);
+  }
+
+  // Applies one chain stage (a layer name or a layer call) to value v.
+  int apply(int v, const Expr& stage, Scope& scope) {
+    if (stage.kind != Expr::Kind::Name && stage.kind != Expr::Kind::Call) {
+      diags_.error(stage.loc, "expected a layer after '->', e.g. dense(10) or relu");
+      return -1;
+    }
+    const std::string& name = stage.text;
+    std::vector<Const> args;
+    std::vector<std::string> arg_names;
+    if (stage.kind == Expr::Kind::Call) {
+      for (size_t i = 0; i < stage.items.size(); ++i) {
+        args.push_back(constant(*stage.items[i], scope));
+        arg_names.push_back(stage.arg_names[i]);
+      }
+    }
+    if (activation_op(name) || name == "linear") {
+      if (!args.empty()) diags_.error(stage.loc, "'" + name + "' takes no arguments");
+      return activation(name, v, stage.loc);
+    }
+    if (name == "dense") return dense(v, stage, args, arg_names, scope);
+    auto block = blocks_.find(name);
+    if (block != blocks_.end()) return expand_block(*block->second, v, stage, args, arg_names, scope);
+    if (scope.values.count(name))
+      diags_.error(stage.loc, "'" + name + "' is a value, not a layer; a chain stage must be a layer");
+    else if (is_loss(name))
+      diags_.error(stage.loc, "'" + name + "' is a loss; use it in a loss statement: loss " + name + "(y, t)");
+    else
+      diags_.error(stage.loc, "unknown layer '" + name + "'" + did_you_mean(name, layer_names()));
+    return -1;
+  }
+
+  // Matches call arguments to parameter names (positional first, then named).
+  std::optional<std::map<std::string, Const>> bind_args(const std::string& callee, const SourceLoc& loc,
+                                                        const std::vector<std::string>& params,
+                                                        const std::vector<Const>& args,
+                                                        const std::vector<std::string>& names) {
+    std::map<std::string, Const> bound;
+    bool ok = true;
+    for (size_t i = 0; i < args.size(); ++i) {
+      std::string key = names[i];
+      if (key.empty()) {
+        if (i >= params.size()) {
+          diags_.error(args[i].loc, callee + " takes at most " + std::to_string(params.size()) + " arguments");
+          return std::nullopt;
+        }
+        key = params[i];
+      } else if (std::find(params.begin(), params.end(), key) == params.end()) {
+        diags_.error(args[i].loc, callee + " has no argument '" + key + "'" + did_you_mean(key, params));
+        ok = false;
+        continue;
+      }
+      if (bound.count(key)) {
+        diags_.error(args[i].loc, "argument '" + key + "' of " + callee + " is given twice");
+        ok = false;
+      }
+      bound[key] = args[i];
+    }
+    (void)loc;
+    if (!ok) return std::nullopt;
+    return bound;
+  }
+
+  std::string param_name(Scope& scope, const std::string& kind, const std::map<std::string, Const>& args) {
+    auto it = args.find("name");
+    if (it != args.end() && it->second.kind == Const::Kind::String) return scope.prefix + it->second.text;
+    return scope.prefix + kind + std::to_string(scope.counters[kind]++);
+  }
+
+  // dense(units, weight = glorot, bias = zeros, name = "...")
+  int dense(int v, const Expr& stage, const std::vector<Const>& args, const std::vector<std::string>& names,
+            Scope& scope) {
+    auto bound = bind_args("dense", stage.loc, {"units", "weight", "bias", "name"}, args, names);
+    if (!bound) return -1;
+    auto units = bound->find("units");
+    if (units == bound->end() || units->second.kind != Const::Kind::Number || !units->second.is_integer ||
+        units->second.number < 1) {
+      diags_.error(units == bound->end() ? stage.loc : units->second.loc,
+                   "dense needs a positive number of units: dense(10)");
+      return -1;
+    }
+    const ir::Type& in = p_.graph.node(v).type;
+    if (!in.batched || in.dims.size() != 1 || in.dtype != ir::DType::F32) {
+      diags_.error(stage.loc, "dense needs a flat input f32[B, n], got " + in.str());
+      return -1;
+    }
+    int64_t n_in = in.dims[0], n_out = int64_t(units->second.number);
+    std::string name = param_name(scope, "dense", *bound);
+    auto w_init = init_of(bound, "weight", ir::Init{ir::Init::Kind::Glorot}, {n_in, n_out});
+    auto b_init = init_of(bound, "bias", ir::Init{ir::Init::Kind::Zeros}, {n_out});
+    if (!w_init || !b_init) return -1;
+    int w = p_.graph.add_leaf(Op::Param, ir::f32({n_in, n_out}), name + ".weight", stage.loc, *w_init);
+    p_.params.push_back(w);
+    int y = add(Op::MatMul, {v, w}, stage.loc, "dense");
+    if (b_init->kind == ir::Init::Kind::Constant && std::isnan(b_init->a)) return y;  // bias = off
+    int b = p_.graph.add_leaf(Op::Param, ir::f32({n_out}), name + ".bias", stage.loc, *b_init);
+    p_.params.push_back(b);
+    return add(Op::BiasAdd, {y, b}, stage.loc, "dense");
+  }
+
+  // Flattens a (nested) list literal, checking it is rectangular.
+  bool flatten_list(const Const& c, std::vector<float>& out, std::vector<int64_t>& shape, size_t depth) {
+    if (c.kind == Const::Kind::Number) {
+      if (depth != shape.size() && !shape.empty()) return false;
+      out.push_back(float(c.number));
+      return true;
+    }
+    if (c.kind != Const::Kind::List) return false;
+    if (depth == shape.size()) shape.push_back(int64_t(c.items.size()));
+    else if (shape[depth] != int64_t(c.items.size())) return false;
+    for (const Const& item : c.items)
+      if (!flatten_list(item, out, shape, depth + 1)) return false;
+    return true;
+  }
+
+  // A parameter's initialiser: zeros, glorot, he, uniform(lo, hi), normal(std),
+  // a number (every element), a list literal of the parameter's shape (or its
+  // flattening), or `off` (bias only: no parameter).
+  std::optional<ir::Init> init_of(const std::optional<std::map<std::string, Const>>& args, const std::string& key,
+                                  ir::Init fallback, const std::vector<int64_t>& shape) {
+    auto it = args->find(key);
+    if (it == args->end()) return fallback;
+    const Const& c = it->second;
+    ir::Init init;
+    std::string shape_text = ir::f32(shape).str();
+    int64_t count = ir::f32(shape).elements();
+    switch (c.kind) {
+      case Const::Kind::Number: init.kind = ir::Init::Kind::Constant, init.a = c.number; return init;
+      case Const::Kind::Symbol: {
+        static const std::map<std::string, ir::Init::Kind> named = {
+            {"zeros", ir::Init::Kind::Zeros}, {"glorot", ir::Init::Kind::Glorot}, {"he", ir::Init::Kind::He}};
+        if (c.text == "off" && key == "bias") {
+          init.kind = ir::Init::Kind::Constant, init.a = std::nan("");
+          return init;
+        }
+        auto n = named.find(c.text);
+        if (n != named.end()) return ir::Init{n->second};
+        diags_.error(c.loc, "unknown initialiser '" + c.text + "'" +
+                                did_you_mean(c.text, {"zeros", "glorot", "he", "uniform", "normal", "off"}) +
+                                "; use zeros, glorot, he, uniform(lo, hi), normal(std), a number or a list");
+        return std::nullopt;
+      }
+      case Const::Kind::Call: {
+        bool numbers = true;
+        for (const Const& a : c.items) numbers = numbers && a.kind == Const::Kind::Number;
+        if (c.text == "uniform" && c.items.size() == 2 && numbers && c.items[0].number < c.items[1].number) {
+          init.kind = ir::Init::Kind::Uniform, init.a = c.items[0].number, init.b = c.items[1].number;
+          return init;
+        }
+        if (c.text == "normal" && c.items.size() == 1 && numbers && c.items[0].number > 0) {
+          init.kind = ir::Init::Kind::Normal, init.a = c.items[0].number;
+          return init;
+        }
+        diags_.error(c.loc, "bad initialiser " + c.text + "(...); use uniform(lo, hi) with lo < hi or normal(std) with std > 0");
+        return std::nullopt;
+      }
+      case Const::Kind::List: {
+        std::vector<int64_t> list_shape;
+        init.kind = ir::Init::Kind::Literal;
+        bool rectangular = flatten_list(c, init.values, list_shape, 0);
+        if (!rectangular) {
+          diags_.error(c.loc, "the " + key + " list is not rectangular; every row needs the same length");
+          return std::nullopt;
+        }
+        if (int64_t(init.values.size()) != count || (list_shape.size() > 1 && list_shape != shape)) {
+          diags_.error(c.loc, "the " + key + " list has shape " + ir::f32(list_shape).str() + ", the layer needs " +
+                                  shape_text + " (" + std::to_string(count) + " values)");
+          return std::nullopt;
+        }
+        return init;
+      }
+      case Const::Kind::String:
+        diags_.error(c.loc, "an initialiser is not a string; use zeros, glorot, he, uniform(lo, hi), a number or a list");
+        return std::nullopt;
+    }
+    return std::nullopt;
+  }
+
+  // Evaluates a compile-time argument, substituting block configuration.
+  Const constant(const Expr& e, const Scope& scope) {
+    Const c;
+    c.loc = e.loc;
+    switch (e.kind) {
+      case Expr::Kind::Number: c.kind = Const::Kind::Number, c.number = e.number, c.is_integer = e.is_integer; break;
+      case Expr::Kind::String: c.kind = Const::Kind::String, c.text = e.text; break;
+      case Expr::Kind::Name: {
+        auto it = scope.consts.find(e.text);
+        if (it != scope.consts.end()) {
+          c = it->second;
+          c.loc = e.loc;
+        } else {
+          c.kind = Const::Kind::Symbol, c.text = e.text;
+        }
+        break;
+      }
+      case Expr::Kind::List:
+        c.kind = Const::Kind::List;
+        for (const auto& item : e.items) c.items.push_back(constant(*item, scope));
+        break;
+      case Expr::Kind::Call:
+        c.kind = Const::Kind::Call, c.text = e.text, c.names = e.arg_names;
+        for (const auto& item : e.items) c.items.push_back(constant(*item, scope));
+        break;
+      case Expr::Kind::Negate: {
+        c = constant(*e.items[0], scope);
+        if (c.kind != Const::Kind::Number) diags_.error(e.loc, "only numbers can be negated here");
+        c.number = -c.number;
+        break;
+      }
+      case Expr::Kind::Binary: {
+        Const a = constant(*e.items[0], scope), b = constant(*e.items[1], scope);
+        if (a.kind != Const::Kind::Number || b.kind != Const::Kind::Number) {
+          diags_.error(e.loc, "arithmetic in an argument needs numbers");
+          break;
+        }
+        c.kind = Const::Kind::Number;
+        c.is_integer = a.is_integer && b.is_integer && e.op != '/';
+        c.number = e.op == '+' ? a.number + b.number
+                 : e.op == '-' ? a.number - b.number
+                 : e.op == '*' ? a.number * b.number
+                               : a.number / b.number;
+        break;
+      }
+      case Expr::Kind::Chain: diags_.error(e.loc, "a chain is not an argument value"); break;
+    }
+    return c;
+  }
+
+  // -- blocks ----------------------------------------------------------------------------
+  int expand_block(const ast::Block& block, int v, const Expr& stage, const std::vector<Const>& args,
+                   const std::vector<std::string>& names, Scope& outer) {
+    if (outer.depth > 32) {
+      diags_.error(stage.loc, "block '" + block.name + "' expands itself without end");
+      return -1;
+    }
+    std::vector<std::string> params;
+    for (const ast::BlockParam& p : block.params) params.push_back(p.name);
+    auto bound = bind_args(block.name, stage.loc, params, args, names);
+    if (!bound) return -1;
+    Scope inner;
+    inner.depth = outer.depth + 1;
+    inner.prefix = outer.prefix + block.name + std::to_string(outer.counters[block.name]++) + ".";
+    for (const ast::BlockParam& p : block.params) {
+      auto it = bound->find(p.name);
+      if (it != bound->end()) inner.consts[p.name] = it->second;
+      else if (p.default_value) inner.consts[p.name] = constant(*p.default_value, outer);
+      else {
+        diags_.error(stage.loc, "block '" + block.name + "' needs argument '" + p.name + "'");
+        return -1;
+      }
+      const Const& c = inner.consts[p.name];
+      bool fits = p.type == "int"     ? c.kind == Const::Kind::Number && c.is_integer
+                : p.type == "float"   ? c.kind == Const::Kind::Number
+                : p.type == "string"  ? c.kind == Const::Kind::String
+                                      : true;
+      if (!fits) diags_.error(c.loc, "argument '" + p.name + "' of " + block.name + " must be " + p.type + ", got " + c.describe());
+    }
+    if (block.inputs.size() != 1) {
+      diags_.error(block.loc, "a block used in a chain takes one input value");
+      return -1;
+    }
+    inner.values[block.inputs[0]] = v;
+    for (const ast::Block::Let& let : block.lets) {
+      int lv = value(*let.value, inner);
+      if (lv < 0) return -1;
+      bind(inner, let.name, lv, let.loc);
+    }
+    if (!block.result) {
+      diags_.error(block.loc, "block '" + block.name + "' has no return");
+      return -1;
+    }
+    return value(*block.result, inner);
+  }
+
+  // -- loss --------------------------------------------------------------------------------
+  void build_loss(const ast::ModelItem& item, Scope& scope) {
+    const Expr& e = *item.value;
+    if (e.kind != Expr::Kind::Call || !is_loss(e.text)) {
+      std::string name = e.kind == Expr::Kind::Call || e.kind == Expr::Kind::Name ? e.text : "";
+      diags_.error(e.loc, "a loss is squared_error(y, t) or cross_entropy(y, t)" +
+                              (name.empty() ? std::string() : did_you_mean(name, kLosses)));
+      return;
+    }
+    if (e.items.size() != 2) {
+      diags_.error(e.loc, e.text + " takes the output and the target: " + e.text + "(y, t)");
+      return;
+    }
+    int y = value(*e.items[0], scope), t = value(*e.items[1], scope);
+    if (y < 0 || t < 0) return;
+    if (t != p_.target) {
+      diags_.error(e.items[1]->loc, "the second operand of " + e.text + " must be the model's target");
+      return;
+    }
+    bool classes = p_.classes > 0;
+    if (e.text == "cross_entropy" && !classes) {
+      diags_.error(e.items[1]->loc, "cross_entropy needs a class target (target t: class[n]), got " +
+                                        p_.graph.node(t).type.str());
+      return;
+    }
+    if (e.text == "squared_error" && classes) {
+      diags_.error(e.items[1]->loc, "squared_error needs an f32 target, got class[" + std::to_string(p_.classes) +
+                                        "]; use cross_entropy");
+      return;
+    }
+    if (classes && p_.graph.node(y).type != ir::f32({p_.classes}, true)) {
+      diags_.error(e.items[0]->loc, "cross_entropy: logits " + p_.graph.node(y).type.str() + " do not match " +
+                                        std::to_string(p_.classes) + " classes (need f32[B, " +
+                                        std::to_string(p_.classes) + "])");
+      return;
+    }
+    p_.loss = add(e.text == "cross_entropy" ? Op::CrossEntropy : Op::SquaredError, {y, t}, e.loc, e.text);
+    loss_output_ = y;
+  }
+
+  // -- 5. the train section --------------------------------------------------------------
+  void read_train(const ast::Train& train) {
+    ir::TrainConfig& c = p_.train;
+    c.loc = train.loc;
+    Scope none;
+    static const std::vector<std::string> keys = {"data", "test", "optimizer", "batch", "epochs",
+                                                  "shuffle", "seed", "standardize"};
+    std::set<std::string> seen;
+    for (const ast::TrainItem& item : train.items) {
+      Const v = constant(*item.value, none);
+      if (!seen.insert(item.key).second) diags_.error(item.loc, "'" + item.key + "' is set twice");
+      if (item.key == "data" || item.key == "test") {
+        if (v.kind != Const::Kind::String && v.kind != Const::Kind::Symbol) {
+          diags_.error(v.loc, item.key + " is a file in quotes, a directory, or a data set name such as builtin.xor");
+          continue;
+        }
+        std::string source = v.text;
+        if (v.kind == Const::Kind::String && !source.empty() && !fs::path(source).is_absolute())
+          source = (fs::path(train.loc.file).parent_path() / source).lexically_normal().string();
+        (item.key == "data" ? c.data : c.test_data) = source;
+      } else if (item.key == "optimizer") {
+        read_optimizer(v);
+      } else if (item.key == "batch" || item.key == "epochs" || item.key == "seed") {
+        if (v.kind != Const::Kind::Number || !v.is_integer || v.number < (item.key == "seed" ? 0 : 1)) {
+          diags_.error(v.loc, item.key + (item.key == "seed" ? " must be a non-negative integer" : " must be a positive integer"));
+          continue;
+        }
+        if (item.key == "batch") c.batch = int64_t(v.number);
+        else if (item.key == "epochs") c.epochs = int64_t(v.number);
+        else c.seed = uint64_t(v.number);
+      } else if (item.key == "shuffle" || item.key == "standardize") {
+        if (v.kind != Const::Kind::Symbol || (v.text != "on" && v.text != "off")) {
+          diags_.error(v.loc, item.key + " is on or off");
+          continue;
+        }
+        (item.key == "shuffle" ? c.shuffle : c.standardize) = v.text == "on";
+      } else {
+        diags_.error(item.loc, "unknown train setting '" + item.key + "'" + did_you_mean(item.key, keys));
+      }
+    }
+  }
+
+  void read_optimizer(const Const& v) {
+    ir::TrainConfig& c = p_.train;
+    std::string name = v.kind == Const::Kind::Call || v.kind == Const::Kind::Symbol ? v.text : "";
+    if (name != "sgd") {
+      diags_.error(v.loc, "unknown optimizer" + (name.empty() ? std::string() : " '" + name + "'") +
+                              did_you_mean(name, {"sgd"}) + "; this version has sgd(lr = 0.01, momentum = 0)");
+      return;
+    }
+    c.optimizer = name;
+    auto bound = bind_args("sgd", v.loc, {"lr", "momentum"}, v.items, v.names);
+    if (!bound) return;
+    for (const auto& [key, arg] : *bound) {
+      if (arg.kind != Const::Kind::Number || arg.number < 0) {
+        diags_.error(arg.loc, key + " must be a non-negative number");
+        continue;
+      }
+      (key == "lr" ? c.lr : c.momentum) = arg.number;
+    }
+  }
+
+  const std::map<std::string, const ast::Block*>& blocks_;
+  Diagnostics& diags_;
+  ir::Program p_;
+  int loss_output_ = -1;
+};
+
+}  // namespace
+
+std::optional<ir::Program> analyze(const std::vector<ast::Module>& modules, const SemaOptions& options,
+                                   Diagnostics& diags) {
+  // 2. Blocks from every file.
+  std::map<std::string, const ast::Block*> blocks;
+  for (const ast::Module& m : modules)
+    for (const ast::Block& b : m.blocks) {
+      auto [it, fresh] = blocks.emplace(b.name, &b);
+      if (!fresh) {
+        diags.error(b.loc, "block '" + b.name + "' is already defined at " + it->second->loc.str());
+      }
+    }
+  // 3. The model and its train section, from the main file.
+  const ast::Module& main = modules.front();
+  const ast::Model* model = nullptr;
+  for (const ast::Model& m : main.models)
+    if (options.model_name.empty() ? true : m.name == options.model_name) {
+      if (model && options.model_name.empty()) {
+        diags.error(m.loc, "this file has several models; choose one with --model NAME");
+        return std::nullopt;
+      }
+      model = &m;
+    }
+  if (!model) {
+    std::vector<std::string> names;
+    for (const ast::Model& m : main.models) names.push_back(m.name);
+    diags.error(SourceLoc{main.file, 1, 1},
+                options.model_name.empty() ? "no model in this file; write one: model name { ... }"
+                                           : "no model named '" + options.model_name + "'" +
+                                                 did_you_mean(options.model_name, names));
+    return std::nullopt;
+  }
+  if (main.trains.size() > 1) diags.error(main.trains[1].loc, "a file has one train section; this is the second");
+  const ast::Train* train = main.trains.empty() ? nullptr : &main.trains.front();
+  // 4-5.
+  return ModelBuilder(blocks, diags).build(*model, train);
+}
+
+}  // namespace nnc

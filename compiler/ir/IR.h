@@ -1,0 +1,82 @@
+// The graph IR: a network as a list of typed tensor operations in SSA form.
+//
+// A Graph holds Nodes in creation order, which is always a topological order
+// (a node's inputs are created before it). Every node has a Type with an
+// implicit leading batch dimension when `batched` is set, so shapes are known
+// at compile time except for the batch size, which the generated program
+// chooses at run time. What each Op means, its shape rule, its gradient, its
+// Halide lowering and its schedule are in one table: OpTable.h.
+#pragma once
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "compiler/frontend/Diagnostics.h"
+
+namespace nnc::ir {
+
+enum class DType { F32, I32 };
+
+struct Type {
+  DType dtype = DType::F32;
+  bool batched = false;         // a leading dimension B, the batch, is implied
+  std::vector<int64_t> dims;    // the per-sample (or per-parameter) dims
+
+  int64_t elements() const;     // product of dims (per sample when batched)
+  int rank() const { return int(dims.size()) + (batched ? 1 : 0); }
+  bool operator==(const Type& o) const { return dtype == o.dtype && batched == o.batched && dims == o.dims; }
+  bool operator!=(const Type& o) const { return !(*this == o); }
+  // As users write it, with B for the batch: "f32[B, 784]", "f32[784, 256]", "f32[]".
+  std::string str() const;
+};
+
+Type f32(std::vector<int64_t> dims, bool batched = false);
+
+// How a parameter starts. Glorot and He are uniform with their usual limits
+// (sqrt(6/(fan_in+fan_out)) and sqrt(6/fan_in)).
+struct Init {
+  enum class Kind { Zeros, Constant, Uniform, Normal, Glorot, He, Literal };
+  Kind kind = Kind::Zeros;
+  double a = 0, b = 0;          // Constant: a; Uniform: [a, b); Normal: stddev a
+  std::vector<float> values;    // Literal, row-major
+  std::string str() const;
+};
+
+enum class Op {
+#define NNC_OP(name) name,
+#include "compiler/ir/Ops.def"
+#undef NNC_OP
+};
+
+struct Node {
+  int id = -1;
+  Op op;
+  std::vector<int> inputs;
+  Type type;
+  SourceLoc loc;      // the .nn text that made this node
+  std::string name;   // leaves: the name users see (x, dense0.weight, lr); else ""
+  Init init;          // Param only
+};
+
+// Thrown by shape rules; Sema turns it into a diagnostic at the node's line.
+struct ShapeError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+class Graph {
+ public:
+  // Adds an operation; its type comes from the op's shape rule (may throw ShapeError).
+  int add(Op op, std::vector<int> inputs, SourceLoc loc);
+  // Adds a leaf (Input, Target, Param, State, Hyper) of a given type.
+  int add_leaf(Op op, Type type, std::string name, SourceLoc loc, Init init = {});
+
+  const Node& node(int id) const { return nodes_.at(size_t(id)); }
+  const std::vector<Node>& nodes() const { return nodes_; }
+  int size() const { return int(nodes_.size()); }
+
+ private:
+  std::vector<Node> nodes_;
+};
+
+}  // namespace nnc::ir

@@ -1,0 +1,74 @@
+// What nnc tells the runtime about a compiled model. nnc writes one of these
+// as C++ (model_info.cpp in the build directory of each program) and links
+// it with the runtime library; the runtime knows nothing else about the model.
+#pragma once
+#include <cstdint>
+
+namespace nnc::rt {
+
+enum class InitKind { Zeros, Constant, Uniform, Normal, Glorot, He, Literal };
+
+struct ParamInfo {
+  const char* name;       // "dense0.weight": the safetensors key
+  int rank;
+  int64_t dims[4];        // row-major
+  InitKind init;
+  double a, b;            // Constant: a; Uniform: [a, b); Normal: stddev a
+  const float* literal;   // Literal: rank-product values
+  const char* where;      // "model.nn:5:12", for messages
+};
+
+struct StateInfo {
+  const char* name;       // "dense0.weight.velocity"
+  int param;              // the param it has the shape of
+};
+
+enum class ArgKind { Input, Target, Param, State, Hyper, OutLoss, OutOutput, OutParam, OutState };
+
+struct ArgInfo {
+  ArgKind kind;
+  int index;
+};
+
+// One AOT-compiled Halide pipeline, called through its argv entry point:
+// buffers as halide_buffer_t*, scalars as pointers to their value.
+struct PipelineInfo {
+  int (*call)(void** args);
+  int num_args;
+  const ArgInfo* args;
+};
+
+struct TrainDefaults {
+  const char* data;
+  const char* test_data;
+  double lr, momentum;
+  int64_t batch, epochs;
+  bool shuffle;
+  uint64_t seed;
+  bool standardize;
+};
+
+struct ModelInfo {
+  const char* name;
+  const char* source_file;
+  int input_rank;           // per sample
+  int64_t input_dims[4];
+  int64_t classes;          // > 0: the target is a class index in [0, classes)
+  int64_t target_width;     // f32 targets: values per sample
+  int64_t output_width;     // values per sample of the prediction
+  bool output_is_probability;  // the prediction is softmax(logits)
+  int num_params;
+  const ParamInfo* params;
+  int num_states;
+  const StateInfo* states;
+  int num_hypers;
+  const char* const* hypers;  // "lr", "momentum"
+  PipelineInfo predict, evaluate, train_step;
+  TrainDefaults defaults;
+  const char* target;       // the Halide target the pipelines were compiled for
+};
+
+}  // namespace nnc::rt
+
+// Defined in the generated model_info.cpp.
+extern "C" const nnc::rt::ModelInfo* nnc_model_info();

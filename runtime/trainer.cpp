@@ -1,0 +1,416 @@
+#include "runtime/trainer.h"
+
+#include <HalideBuffer.h>
+#include <HalideRuntime.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <numeric>
+#include <sstream>
+#include <stdexcept>
+
+#include "runtime/progress.h"
+#include "runtime/safetensors.h"
+
+namespace nnc::rt {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using Halide::Runtime::Buffer;
+
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+int64_t product(const int64_t* dims, int rank) {
+  int64_t n = 1;
+  for (int i = 0; i < rank; ++i) n *= dims[i];
+  return n;
+}
+
+// Halide's dims are the reverse of the row-major dims; the batch is outermost.
+std::vector<int> halide_sizes(const int64_t* dims, int rank, int64_t batch) {
+  std::vector<int> sizes;
+  for (int i = rank - 1; i >= 0; --i) sizes.push_back(int(dims[i]));
+  if (batch >= 0) sizes.push_back(int(batch));
+  return sizes;
+}
+
+std::string shape_text(const int64_t* dims, int rank) {
+  std::string s = "[";
+  for (int i = 0; i < rank; ++i) s += (i ? ", " : "") + std::to_string(dims[i]);
+  return s + "]";
+}
+
+std::string json_number(double v) {
+  if (!std::isfinite(v)) return "null";
+  std::ostringstream s;
+  s.precision(8);
+  s << v;
+  return s.str();
+}
+
+}  // namespace
+
+Engine::Engine(const ModelInfo& info) : info_(info) {
+  for (int i = 0; i < info.num_params; ++i) {
+    size_t n = size_t(product(info.params[i].dims, info.params[i].rank));
+    params_.emplace_back(n, 0.0f);
+    next_params_.emplace_back(n, 0.0f);
+  }
+  for (int i = 0; i < info.num_states; ++i) {
+    size_t n = params_[size_t(info.states[i].param)].size();
+    states_.emplace_back(n, 0.0f);
+    next_states_.emplace_back(n, 0.0f);
+  }
+}
+
+int64_t Engine::input_size() const { return product(info_.input_dims, info_.input_rank); }
+
+int64_t Engine::parameter_count() const {
+  int64_t n = 0;
+  for (const auto& p : params_) n += int64_t(p.size());
+  return n;
+}
+
+void Engine::init_params(uint64_t seed) {
+  Rng rng(seed);
+  for (int i = 0; i < info_.num_params; ++i) {
+    const ParamInfo& p = info_.params[i];
+    std::vector<float>& w = params_[size_t(i)];
+    // Fans of a [in, out] weight; a vector's fan is its length.
+    double fan_in = double(p.dims[0]), fan_out = p.rank > 1 ? double(p.dims[p.rank - 1]) : double(p.dims[0]);
+    double limit = 0;
+    switch (p.init) {
+      case InitKind::Zeros: std::fill(w.begin(), w.end(), 0.0f); break;
+      case InitKind::Constant: std::fill(w.begin(), w.end(), float(p.a)); break;
+      case InitKind::Literal: std::copy(p.literal, p.literal + w.size(), w.begin()); break;
+      case InitKind::Uniform:
+        for (float& v : w) v = rng.uniform(float(p.a), float(p.b));
+        break;
+      case InitKind::Normal:
+        for (float& v : w) v = float(p.a) * rng.normal();
+        break;
+      case InitKind::Glorot:
+        limit = std::sqrt(6.0 / (fan_in + fan_out));
+        for (float& v : w) v = rng.uniform(float(-limit), float(limit));
+        break;
+      case InitKind::He:
+        limit = std::sqrt(6.0 / fan_in);
+        for (float& v : w) v = rng.uniform(float(-limit), float(limit));
+        break;
+    }
+  }
+  for (auto& s : states_) std::fill(s.begin(), s.end(), 0.0f);
+}
+
+void Engine::save_weights(const std::string& path) const {
+  TensorFile file;
+  file.metadata["nnc.model"] = info_.name;
+  file.metadata["nnc.source"] = info_.source_file;
+  for (int i = 0; i < info_.num_params; ++i) {
+    const ParamInfo& p = info_.params[i];
+    file.tensors.push_back({p.name, std::vector<int64_t>(p.dims, p.dims + p.rank), params_[size_t(i)]});
+  }
+  if (!mean_.empty()) {
+    std::vector<float> std_dev(inv_std_.size());
+    for (size_t k = 0; k < std_dev.size(); ++k) std_dev[k] = 1.0f / inv_std_[k];
+    file.tensors.push_back({"nnc.input_mean", {int64_t(mean_.size())}, mean_});
+    file.tensors.push_back({"nnc.input_std", {int64_t(std_dev.size())}, std_dev});
+  }
+  save_safetensors(path, file);
+}
+
+void Engine::load_weights(const std::string& path) {
+  TensorFile file = load_safetensors(path);
+  auto model = file.metadata.find("nnc.model");
+  std::string from = model == file.metadata.end() ? "" : " (saved by model '" + model->second + "')";
+  // Check everything before changing anything, so a bad file changes nothing.
+  for (int i = 0; i < info_.num_params; ++i) {
+    const ParamInfo& p = info_.params[i];
+    const NamedTensor* t = file.find(p.name);
+    if (!t)
+      throw DataError(path + ": no tensor '" + p.name + "'" + from + "; this is not a weights file of model '" +
+                      info_.name + "'");
+    if (t->shape != std::vector<int64_t>(p.dims, p.dims + p.rank))
+      throw DataError(path + ": tensor '" + p.name + "' has shape " + shape_text(t->shape.data(), int(t->shape.size())) +
+                      ", model '" + info_.name + "' needs " + shape_text(p.dims, p.rank) + from);
+  }
+  const NamedTensor* mean = file.find("nnc.input_mean");
+  const NamedTensor* std_dev = file.find("nnc.input_std");
+  if ((mean || std_dev) && (!mean || !std_dev || int64_t(mean->data.size()) != input_size() ||
+                            mean->data.size() != std_dev->data.size()))
+    throw DataError(path + ": input statistics do not match the model's input of " + std::to_string(input_size()) +
+                    " values");
+  for (int i = 0; i < info_.num_params; ++i) params_[size_t(i)] = file.find(info_.params[i].name)->data;
+  mean_.clear(), inv_std_.clear();
+  if (mean) {
+    mean_ = mean->data;
+    for (float s : std_dev->data) inv_std_.push_back(1.0f / s);
+  }
+}
+
+void Engine::fit_standardizer(const Dataset& d) {
+  const int64_t n = d.sample_size();
+  std::vector<double> sum(size_t(n), 0.0), sum_sq(size_t(n), 0.0);
+  for (int64_t s = 0; s < d.count; ++s)
+    for (int64_t k = 0; k < n; ++k) {
+      double v = d.inputs[size_t(s * n + k)];
+      sum[size_t(k)] += v, sum_sq[size_t(k)] += v * v;
+    }
+  mean_.assign(size_t(n), 0.0f);
+  inv_std_.assign(size_t(n), 1.0f);
+  for (int64_t k = 0; k < n; ++k) {
+    double mean = sum[size_t(k)] / double(d.count);
+    double var = std::max(0.0, sum_sq[size_t(k)] / double(d.count) - mean * mean);
+    mean_[size_t(k)] = float(mean);
+    // A constant feature (a border pixel) carries no information: leave its scale.
+    inv_std_[size_t(k)] = var > 1e-12 ? float(1.0 / std::sqrt(var)) : 1.0f;
+  }
+}
+
+void Engine::standardize(Dataset& d) const {
+  if (mean_.empty()) return;
+  const int64_t n = d.sample_size();
+  for (int64_t s = 0; s < d.count; ++s)
+    for (int64_t k = 0; k < n; ++k) {
+      float& v = d.inputs[size_t(s * n + k)];
+      v = (v - mean_[size_t(k)]) * inv_std_[size_t(k)];
+    }
+}
+
+void Engine::check_dataset(const Dataset& d) const {
+  if (d.count == 0) throw DataError(d.source + ": no samples");
+  if (d.sample_size() != input_size())
+    throw DataError(d.source + ": samples have " + std::to_string(d.sample_size()) + " values, model '" + info_.name +
+                    "' takes " + std::to_string(input_size()) + " (input " +
+                    shape_text(info_.input_dims, info_.input_rank) + ")");
+  if (info_.classes > 0) {
+    if (!d.class_targets)
+      throw DataError(d.source + ": targets are values, model '" + info_.name + "' needs class labels");
+    check_labels(d, info_.classes);
+  } else if (d.class_targets || d.target_width != info_.target_width) {
+    throw DataError(d.source + ": targets have " + (d.class_targets ? std::string("class labels") : std::to_string(d.target_width) + " values") +
+                    ", model '" + info_.name + "' needs " + std::to_string(info_.target_width) + " values per sample");
+  }
+}
+
+void Engine::call(const PipelineInfo& p, const float* x, const void* t, int64_t batch, float* loss, float* output,
+                  const float* hypers) {
+  // Buffers wrap memory the engine owns; nothing is allocated per call except
+  // these small descriptors.
+  std::vector<Buffer<void>> buffers;
+  buffers.reserve(size_t(p.num_args));
+  std::vector<void*> args(size_t(p.num_args), nullptr);
+  auto wrap_param = [&](float* data, int param) {
+    const ParamInfo& info = info_.params[param];
+    return Buffer<void>(Buffer<float>(data, halide_sizes(info.dims, info.rank, -1)));
+  };
+  for (int a = 0; a < p.num_args; ++a) {
+    const ArgInfo& arg = p.args[a];
+    switch (arg.kind) {
+      case ArgKind::Input:
+        buffers.emplace_back(Buffer<float>(const_cast<float*>(x), halide_sizes(info_.input_dims, info_.input_rank, batch)));
+        break;
+      case ArgKind::Target:
+        if (info_.classes > 0) buffers.emplace_back(Buffer<int32_t>(static_cast<int32_t*>(const_cast<void*>(t)), {int(batch)}));
+        else buffers.emplace_back(Buffer<float>(static_cast<float*>(const_cast<void*>(t)), {int(info_.target_width), int(batch)}));
+        break;
+      case ArgKind::Param: buffers.push_back(wrap_param(params_[size_t(arg.index)].data(), arg.index)); break;
+      case ArgKind::State: buffers.push_back(wrap_param(states_[size_t(arg.index)].data(), info_.states[arg.index].param)); break;
+      case ArgKind::OutParam: buffers.push_back(wrap_param(next_params_[size_t(arg.index)].data(), arg.index)); break;
+      case ArgKind::OutState: buffers.push_back(wrap_param(next_states_[size_t(arg.index)].data(), info_.states[arg.index].param)); break;
+      case ArgKind::Hyper: buffers.emplace_back(); args[size_t(a)] = const_cast<float*>(&hypers[arg.index]); continue;
+      case ArgKind::OutLoss: buffers.emplace_back(Buffer<float>::make_scalar(loss)); break;
+      case ArgKind::OutOutput: buffers.emplace_back(Buffer<float>(output, {int(info_.output_width), int(batch)})); break;
+    }
+    args[size_t(a)] = buffers.back().raw_buffer();
+  }
+  int status = p.call(args.data());
+  if (status != 0) throw std::runtime_error("a compiled pipeline failed (Halide error " + std::to_string(status) + ")");
+}
+
+bool Engine::targets_are_binary(const Dataset& d) const {
+  if (d.class_targets) return true;
+  return std::all_of(d.targets.begin(), d.targets.end(), [](float v) { return v == 0.0f || v == 1.0f; });
+}
+
+void Engine::accumulate_accuracy(const float* out, const Dataset& d, const std::vector<int64_t>& index,
+                                 int64_t first, int64_t count, int64_t& correct) const {
+  const int64_t width = info_.output_width;
+  for (int64_t s = 0; s < count; ++s) {
+    const float* y = out + s * width;
+    int64_t sample = index[size_t(first + s)];
+    if (d.class_targets) {
+      correct += std::max_element(y, y + width) - y == d.labels[size_t(sample)];
+    } else {
+      // Binary targets: right when every output is on the target's side of 0.5.
+      bool right = true;
+      for (int64_t k = 0; k < width; ++k)
+        right = right && (y[k] > 0.5f) == (d.targets[size_t(sample * width + k)] > 0.5f);
+      correct += right;
+    }
+  }
+}
+
+void Engine::train(Dataset& data, const Dataset* test, const TrainOptions& o) {
+  const int64_t n_in = input_size(), width = info_.output_width, tw = info_.classes > 0 ? 1 : info_.target_width;
+  const int64_t batch = std::min(o.batch, data.count);
+  std::vector<float> x(size_t(batch * n_in)), t(size_t(batch * tw)), out(size_t(batch * width));
+  std::vector<int32_t> labels(static_cast<size_t>(batch));
+  const float hypers[2] = {float(o.lr), float(o.momentum)};
+  const bool accuracy_applies = targets_are_binary(data);
+  Rng rng(o.seed ^ 0x9e3779b97f4a7c15ull);  // the data order's stream, apart from the weights'
+  std::vector<int64_t> order(size_t(data.count));
+  std::FILE* log = nullptr;
+  if (!o.log.empty() && !(log = std::fopen(o.log.c_str(), "w")))
+    throw DataError(o.log + ": cannot open the log for writing");
+  Progress progress(stderr, o.progress_on_tty && isatty(fileno(stderr)));
+
+  for (int64_t epoch = 1; epoch <= o.epochs; ++epoch) {
+    std::iota(order.begin(), order.end(), 0);
+    if (o.shuffle) rng.shuffle(order);
+    auto start = Clock::now();
+    // Long runs of tiny epochs (the toy sets) report about 20 of them.
+    const bool report = o.epochs <= 20 || epoch == 1 || epoch == o.epochs || epoch % (o.epochs / 20) == 0;
+    if (report) progress.begin_epoch(int(epoch), int(o.epochs), data.count);
+    double loss_sum = 0;
+    int64_t correct = 0;
+    for (int64_t first = 0; first < data.count; first += batch) {
+      const int64_t b = std::min(batch, data.count - first);
+      for (int64_t s = 0; s < b; ++s) {
+        int64_t sample = order[size_t(first + s)];
+        std::copy_n(&data.inputs[size_t(sample * n_in)], n_in, &x[size_t(s * n_in)]);
+        if (data.class_targets) labels[size_t(s)] = data.labels[size_t(sample)];
+        else std::copy_n(&data.targets[size_t(sample * tw)], tw, &t[size_t(s * tw)]);
+      }
+      std::string trace_weights;
+      if (o.trace) {
+        for (int i = 0; i < info_.num_params; ++i) {
+          trace_weights += std::string(" ") + info_.params[i].name + "=(";
+          for (size_t k = 0; k < params_[size_t(i)].size(); ++k)
+            trace_weights += (k ? ", " : "") + json_number(params_[size_t(i)][k]);
+          trace_weights += ")";
+        }
+      }
+      float loss = 0;
+      call(info_.train_step, x.data(), data.class_targets ? static_cast<const void*>(labels.data()) : t.data(), b,
+           &loss, out.data(), hypers);
+      std::swap(params_, next_params_);
+      std::swap(states_, next_states_);
+      if (!std::isfinite(loss))
+        throw std::runtime_error("the loss became " + json_number(loss) + " in epoch " + std::to_string(epoch) +
+                                 " at sample " + std::to_string(first + 1) + "; lower the learning rate (--lr)");
+      loss_sum += double(loss) * double(b);
+      if (accuracy_applies) accumulate_accuracy(out.data(), data, order, first, b, correct);
+      if (o.trace) {
+        auto vec = [](const float* v, int64_t n) {
+          std::string s = "(";
+          for (int64_t k = 0; k < n; ++k) s += (k ? ", " : "") + json_number(v[k]);
+          return s + ")";
+        };
+        std::printf("epoch %lld example %lld: x=%s%s y=%s t=%s\n", (long long)epoch, (long long)(first + 1),
+                    vec(&data.inputs[size_t(order[size_t(first)] * n_in)], n_in).c_str(), trace_weights.c_str(),
+                    vec(out.data(), width).c_str(),
+                    data.class_targets ? std::to_string(labels[0]).c_str() : vec(t.data(), tw).c_str());
+      }
+      if (report) progress.update(first + b, loss_sum / double(first + b),
+                      accuracy_applies ? double(correct) / double(first + b) : -1);
+    }
+    double seconds = seconds_since(start);
+    Metrics train_metrics{loss_sum / double(data.count), accuracy_applies ? double(correct) / double(data.count) : -1, data.count};
+    Metrics test_metrics;
+    std::string extra;
+    if (test) {
+      test_metrics = evaluate(*test, std::max<int64_t>(batch, 256));
+      extra = "test_loss " + json_number(test_metrics.loss);
+      if (test_metrics.accuracy >= 0) extra += "  test_acc " + json_number(test_metrics.accuracy);
+    }
+    if (report) progress.end_epoch(train_metrics.loss, train_metrics.accuracy, seconds, extra);
+    if (log) {
+      std::fprintf(log, "{\"epoch\": %lld, \"loss\": %s, \"accuracy\": %s, \"seconds\": %s, \"samples_per_s\": %s",
+                   (long long)epoch, json_number(train_metrics.loss).c_str(), json_number(train_metrics.accuracy).c_str(),
+                   json_number(seconds).c_str(), json_number(double(data.count) / seconds).c_str());
+      if (test)
+        std::fprintf(log, ", \"test_loss\": %s, \"test_accuracy\": %s", json_number(test_metrics.loss).c_str(),
+                     json_number(test_metrics.accuracy).c_str());
+      std::fprintf(log, "}\n");
+      std::fflush(log);
+    }
+    if (!o.save.empty()) save_weights(o.save);
+  }
+  if (log) std::fclose(log);
+}
+
+Metrics Engine::evaluate(const Dataset& d, int64_t batch) {
+  const int64_t n_in = input_size(), width = info_.output_width, tw = info_.classes > 0 ? 1 : info_.target_width;
+  batch = std::max<int64_t>(1, std::min(batch, d.count));
+  std::vector<float> out(size_t(batch * width));
+  std::vector<int64_t> identity(size_t(d.count));
+  std::iota(identity.begin(), identity.end(), 0);
+  const bool accuracy_applies = targets_are_binary(d);
+  double loss_sum = 0;
+  int64_t correct = 0;
+  for (int64_t first = 0; first < d.count; first += batch) {
+    const int64_t b = std::min(batch, d.count - first);
+    const void* t = d.class_targets ? static_cast<const void*>(&d.labels[size_t(first)])
+                                    : static_cast<const void*>(&d.targets[size_t(first * tw)]);
+    float loss = 0;
+    call(info_.evaluate, &d.inputs[size_t(first * n_in)], t, b, &loss, out.data(), nullptr);
+    loss_sum += double(loss) * double(b);
+    if (accuracy_applies) accumulate_accuracy(out.data(), d, identity, first, b, correct);
+  }
+  return {loss_sum / double(d.count), accuracy_applies ? double(correct) / double(d.count) : -1, d.count};
+}
+
+std::vector<float> Engine::predict(const float* inputs, int64_t count) {
+  const int64_t n_in = input_size();
+  std::vector<float> x(inputs, inputs + count * n_in);
+  if (!mean_.empty())
+    for (int64_t s = 0; s < count; ++s)
+      for (int64_t k = 0; k < n_in; ++k) {
+        float& v = x[size_t(s * n_in + k)];
+        v = (v - mean_[size_t(k)]) * inv_std_[size_t(k)];
+      }
+  std::vector<float> out(size_t(count * info_.output_width));
+  call(info_.predict, x.data(), nullptr, count, nullptr, out.data(), nullptr);
+  return out;
+}
+
+double Engine::bench_train_step(int64_t batch, int steps) {
+  Rng rng(1);
+  std::vector<float> x(static_cast<size_t>(batch * input_size()));
+  std::vector<float> t(static_cast<size_t>(batch * std::max<int64_t>(1, info_.target_width)));
+  std::vector<int32_t> labels(static_cast<size_t>(batch));
+  for (float& v : x) v = rng.normal();
+  for (size_t s = 0; s < labels.size(); ++s) labels[s] = int32_t(rng.below(uint64_t(std::max<int64_t>(info_.classes, 1))));
+  for (float& v : t) v = rng.uniform();
+  std::vector<float> out(size_t(batch * info_.output_width));
+  const float hypers[2] = {0.001f, 0.9f};
+  float loss = 0;
+  auto start = Clock::now();
+  for (int i = 0; i < steps; ++i) {
+    call(info_.train_step, x.data(), info_.classes ? static_cast<const void*>(labels.data()) : t.data(), batch, &loss,
+         out.data(), hypers);
+    std::swap(params_, next_params_);
+    std::swap(states_, next_states_);
+  }
+  return seconds_since(start) * 1000.0 / steps;  // ms per step
+}
+
+double Engine::bench_predict_latency_us(int calls) {
+  Rng rng(2);
+  std::vector<float> x(static_cast<size_t>(input_size())), out(static_cast<size_t>(info_.output_width));
+  for (float& v : x) v = rng.normal();
+  std::vector<double> times;
+  for (int i = 0; i < calls; ++i) {
+    auto start = Clock::now();
+    call(info_.predict, x.data(), nullptr, 1, nullptr, out.data(), nullptr);
+    times.push_back(seconds_since(start) * 1e6);
+  }
+  std::nth_element(times.begin(), times.begin() + calls / 2, times.end());
+  return times[size_t(calls / 2)];
+}
+
+}  // namespace nnc::rt
