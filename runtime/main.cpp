@@ -95,6 +95,7 @@ int run(const ModelInfo& info, int argc, char** argv) {
   const TrainDefaults& d = info.defaults;
   CLI::App app{std::string("model ") + info.name + " (compiled by nnc from " + info.source_file + ")"};
   app.require_subcommand(1);
+  app.fallthrough();  // --threads may follow the subcommand
   int threads = 0;
   app.add_option("--threads", threads, "worker threads (default: all cores)")->check(CLI::PositiveNumber);
 

@@ -78,7 +78,7 @@ void Engine::init_params(uint64_t seed) {
   Rng rng(seed);
   for (int i = 0; i < info_.num_params; ++i) {
     const ParamInfo& p = info_.params[i];
-    std::vector<float>& w = params_[size_t(i)];
+    AlignedVector<float>& w = params_[size_t(i)];
     // Fans of a [in, out] weight; a vector's fan is its length.
     double fan_in = double(p.dims[0]), fan_out = p.rank > 1 ? double(p.dims[p.rank - 1]) : double(p.dims[0]);
     double limit = 0;
@@ -111,7 +111,8 @@ void Engine::save_weights(const std::string& path) const {
   file.metadata["nnc.source"] = info_.source_file;
   for (int i = 0; i < info_.num_params; ++i) {
     const ParamInfo& p = info_.params[i];
-    file.tensors.push_back({p.name, std::vector<int64_t>(p.dims, p.dims + p.rank), params_[size_t(i)]});
+    const AlignedVector<float>& w = params_[size_t(i)];
+    file.tensors.push_back({p.name, std::vector<int64_t>(p.dims, p.dims + p.rank), std::vector<float>(w.begin(), w.end())});
   }
   if (!mean_.empty()) {
     std::vector<float> std_dev(inv_std_.size());
@@ -143,7 +144,10 @@ void Engine::load_weights(const std::string& path) {
                             mean->data.size() != std_dev->data.size()))
     throw DataError(path + ": input statistics do not match the model's input of " + std::to_string(input_size()) +
                     " values");
-  for (int i = 0; i < info_.num_params; ++i) params_[size_t(i)] = file.find(info_.params[i].name)->data;
+  for (int i = 0; i < info_.num_params; ++i) {
+    const std::vector<float>& data = file.find(info_.params[i].name)->data;
+    params_[size_t(i)].assign(data.begin(), data.end());
+  }
   mean_.clear(), inv_std_.clear();
   if (mean) {
     mean_ = mean->data;
@@ -257,8 +261,8 @@ void Engine::accumulate_accuracy(const float* out, const Dataset& d, const std::
 void Engine::train(Dataset& data, const Dataset* test, const TrainOptions& o) {
   const int64_t n_in = input_size(), width = info_.output_width, tw = info_.classes > 0 ? 1 : info_.target_width;
   const int64_t batch = std::min(o.batch, data.count);
-  std::vector<float> x(size_t(batch * n_in)), t(size_t(batch * tw)), out(size_t(batch * width));
-  std::vector<int32_t> labels(static_cast<size_t>(batch));
+  AlignedVector<float> x(size_t(batch * n_in)), t(size_t(batch * tw)), out(size_t(batch * width));
+  AlignedVector<int32_t> labels(static_cast<size_t>(batch));
   const float hypers[2] = {float(o.lr), float(o.momentum)};
   const bool accuracy_applies = targets_are_binary(data);
   Rng rng(o.seed ^ 0x9e3779b97f4a7c15ull);  // the data order's stream, apart from the weights'
@@ -346,7 +350,9 @@ void Engine::train(Dataset& data, const Dataset* test, const TrainOptions& o) {
 Metrics Engine::evaluate(const Dataset& d, int64_t batch) {
   const int64_t n_in = input_size(), width = info_.output_width, tw = info_.classes > 0 ? 1 : info_.target_width;
   batch = std::max<int64_t>(1, std::min(batch, d.count));
-  std::vector<float> out(size_t(batch * width));
+  // Batches are copied out of the data set into aligned buffers (see aligned.h).
+  AlignedVector<float> x(size_t(batch * n_in)), t(size_t(batch * tw)), out(size_t(batch * width));
+  AlignedVector<int32_t> labels(static_cast<size_t>(batch));
   std::vector<int64_t> identity(size_t(d.count));
   std::iota(identity.begin(), identity.end(), 0);
   const bool accuracy_applies = targets_are_binary(d);
@@ -354,10 +360,12 @@ Metrics Engine::evaluate(const Dataset& d, int64_t batch) {
   int64_t correct = 0;
   for (int64_t first = 0; first < d.count; first += batch) {
     const int64_t b = std::min(batch, d.count - first);
-    const void* t = d.class_targets ? static_cast<const void*>(&d.labels[size_t(first)])
-                                    : static_cast<const void*>(&d.targets[size_t(first * tw)]);
+    std::copy_n(&d.inputs[size_t(first * n_in)], b * n_in, x.data());
+    if (d.class_targets) std::copy_n(&d.labels[size_t(first)], b, labels.data());
+    else std::copy_n(&d.targets[size_t(first * tw)], b * tw, t.data());
     float loss = 0;
-    call(info_.evaluate, &d.inputs[size_t(first * n_in)], t, b, &loss, out.data(), nullptr);
+    call(info_.evaluate, x.data(), d.class_targets ? static_cast<const void*>(labels.data()) : t.data(), b, &loss,
+         out.data(), nullptr);
     loss_sum += double(loss) * double(b);
     if (accuracy_applies) accumulate_accuracy(out.data(), d, identity, first, b, correct);
   }
@@ -366,27 +374,27 @@ Metrics Engine::evaluate(const Dataset& d, int64_t batch) {
 
 std::vector<float> Engine::predict(const float* inputs, int64_t count) {
   const int64_t n_in = input_size();
-  std::vector<float> x(inputs, inputs + count * n_in);
+  AlignedVector<float> x(inputs, inputs + count * n_in);
   if (!mean_.empty())
     for (int64_t s = 0; s < count; ++s)
       for (int64_t k = 0; k < n_in; ++k) {
         float& v = x[size_t(s * n_in + k)];
         v = (v - mean_[size_t(k)]) * inv_std_[size_t(k)];
       }
-  std::vector<float> out(size_t(count * info_.output_width));
+  AlignedVector<float> out(size_t(count * info_.output_width));
   call(info_.predict, x.data(), nullptr, count, nullptr, out.data(), nullptr);
-  return out;
+  return std::vector<float>(out.begin(), out.end());
 }
 
 double Engine::bench_train_step(int64_t batch, int steps) {
   Rng rng(1);
-  std::vector<float> x(static_cast<size_t>(batch * input_size()));
-  std::vector<float> t(static_cast<size_t>(batch * std::max<int64_t>(1, info_.target_width)));
-  std::vector<int32_t> labels(static_cast<size_t>(batch));
+  AlignedVector<float> x(size_t(batch * input_size()));
+  AlignedVector<float> t(size_t(batch * std::max<int64_t>(1, info_.target_width)));
+  AlignedVector<int32_t> labels(static_cast<size_t>(batch));
   for (float& v : x) v = rng.normal();
   for (size_t s = 0; s < labels.size(); ++s) labels[s] = int32_t(rng.below(uint64_t(std::max<int64_t>(info_.classes, 1))));
   for (float& v : t) v = rng.uniform();
-  std::vector<float> out(size_t(batch * info_.output_width));
+  AlignedVector<float> out(size_t(batch * info_.output_width));
   const float hypers[2] = {0.001f, 0.9f};
   float loss = 0;
   auto start = Clock::now();
@@ -401,7 +409,7 @@ double Engine::bench_train_step(int64_t batch, int steps) {
 
 double Engine::bench_predict_latency_us(int calls) {
   Rng rng(2);
-  std::vector<float> x(static_cast<size_t>(input_size())), out(static_cast<size_t>(info_.output_width));
+  AlignedVector<float> x(static_cast<size_t>(input_size())), out(static_cast<size_t>(info_.output_width));
   for (float& v : x) v = rng.normal();
   std::vector<double> times;
   for (int i = 0; i < calls; ++i) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/aligned.h"
 #include "runtime/dataset.h"
 #include "runtime/model.h"
 #include "runtime/rng.h"
@@ -69,8 +70,8 @@ class Engine {
   bool targets_are_binary(const Dataset& d) const;
 
   const ModelInfo& info_;
-  std::vector<std::vector<float>> params_, next_params_;  // ping-pong: a step reads one, writes the other
-  std::vector<std::vector<float>> states_, next_states_;
+  std::vector<AlignedVector<float>> params_, next_params_;  // ping-pong: a step reads one, writes the other
+  std::vector<AlignedVector<float>> states_, next_states_;
   std::vector<float> mean_, inv_std_;  // empty: no standardisation
 };
 

@@ -1,0 +1,14 @@
+# Compiler unit tests (GoogleTest), included from test/CMakeLists.txt.
+#   test_ops.cpp       every op of the op table: forward against a plain C++
+#                      reference, gradient rule against finite differences,
+#                      shape rules' errors
+#   test_autodiff.cpp  passes::differentiate and the SGD update end to end
+#                      through codegen::lower_program, JIT-compiled in process
+include(GoogleTest)
+add_executable(nnc_compiler_tests
+  ${PROJECT_SOURCE_DIR}/test/unit/test_ops.cpp
+  ${PROJECT_SOURCE_DIR}/test/unit/test_autodiff.cpp)
+target_link_libraries(nnc_compiler_tests PRIVATE nnc_compiler GTest::gtest_main)
+# Halide's JIT compiles every pipeline on first use, so listing the tests is
+# quick but running them is not: discovery only lists.
+gtest_discover_tests(nnc_compiler_tests DISCOVERY_TIMEOUT 60)
