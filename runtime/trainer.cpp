@@ -345,6 +345,16 @@ void Engine::train(Dataset& data, const Dataset* test, const TrainOptions& o) {
     if (!o.save.empty()) save_weights(o.save);
   }
   if (log) std::fclose(log);
+  if (o.trace) {
+    std::printf("final:");
+    for (int i = 0; i < info_.num_params; ++i) {
+      std::printf(" %s=(", info_.params[i].name);
+      for (size_t k = 0; k < params_[size_t(i)].size(); ++k)
+        std::printf("%s%s", k ? ", " : "", json_number(params_[size_t(i)][k]).c_str());
+      std::printf(")");
+    }
+    std::printf("\n");
+  }
 }
 
 Metrics Engine::evaluate(const Dataset& d, int64_t batch) {
