@@ -19,10 +19,9 @@ PY=/usr/bin/python3                      # Debian's, which has python3-torch
 export PATH="$PWD/.venv/bin:$PATH"       # ninja for CMake
 
 NNC_WITH_BENCH=1 bash scripts/setup.sh
-.venv/bin/cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
-.venv/bin/cmake --build build
+bash scripts/build.sh
 mkdir -p build/bench
-build/nnc examples/fashion_mlp.nn -o build/bench/fashion_mlp
+build/compiler/nnc examples/fashion_mlp.nn -o build/bench/fashion_mlp
 
 out=bench/out/$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$out"

@@ -32,6 +32,7 @@ struct Expr {
   char op = 0;
   std::vector<ExprPtr> items;
   std::vector<std::string> arg_names;
+  std::vector<SourceLoc> arg_locs;  // Call: where each argument (its name, if named) starts
 };
 
 struct TensorType {

@@ -30,11 +30,25 @@ std::string describe_token(const antlr4::Token* token) {
 
 class SyntaxErrorListener : public antlr4::BaseErrorListener {
  public:
-  SyntaxErrorListener(const std::string& file, Diagnostics& diags) : file_(file), diags_(diags) {}
+  SyntaxErrorListener(const std::string& file, const std::string& text, Diagnostics& diags)
+      : file_(file), diags_(diags) {
+    // Line lengths, so an error at the end of the file can point just past
+    // its last character instead of at a line that does not exist.
+    size_t start = 0;
+    for (size_t i = 0; i <= text.size(); ++i)
+      if (i == text.size() || text[i] == '\n') {
+        if (i > start || i < text.size()) line_lengths_.push_back(int(i - start));
+        start = i + 1;
+      }
+  }
 
   void syntaxError(antlr4::Recognizer* recognizer, antlr4::Token* offending, size_t line, size_t column,
                    const std::string& /*antlr_message*/, std::exception_ptr) override {
     SourceLoc loc{file_, int(line), int(column) + 1};
+    if (loc.line > int(line_lengths_.size()) && !line_lengths_.empty()) {
+      loc.line = int(line_lengths_.size());
+      loc.col = line_lengths_.back() + 1;
+    }
     std::string message;
     if (offending && offending->getType() == NncLexer::UNKNOWN) {
       message = "unexpected character " + describe_token(offending);
@@ -65,6 +79,7 @@ class SyntaxErrorListener : public antlr4::BaseErrorListener {
   }
   std::string file_;
   Diagnostics& diags_;
+  std::vector<int> line_lengths_;
   SourceLoc last_;
 };
 
@@ -231,6 +246,7 @@ class AstBuilder {
       if (auto* args = c->arguments())
         for (auto* a : args->argument()) {
           e->arg_names.push_back(a->name ? a->name->getText() : "");
+          e->arg_locs.push_back(a->name ? loc(a->name) : loc(a));
           e->items.push_back(expr(a->expr()));
         }
       return e;
@@ -258,7 +274,7 @@ std::optional<ast::Module> parse_module(const std::string& file, const std::stri
   NncLexer lexer(&input);
   antlr4::CommonTokenStream tokens(&lexer);
   NncParser parser(&tokens);
-  SyntaxErrorListener listener(file, diags);
+  SyntaxErrorListener listener(file, text, diags);
   lexer.removeErrorListeners();
   parser.removeErrorListeners();
   parser.addErrorListener(&listener);

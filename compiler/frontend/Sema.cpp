@@ -92,6 +92,7 @@ namespace {
 struct Const {
   enum class Kind { Number, String, Symbol, List, Call } kind = Kind::Number;
   SourceLoc loc;
+  SourceLoc name_loc;            // as an argument: where `name =` (or the value) starts
   double number = 0;
   bool is_integer = false;
   std::string text;              // String, Symbol, Call
@@ -137,8 +138,9 @@ class ModelBuilder {
         case ast::ModelItem::Kind::Input: declare_input(item, scope); break;
         case ast::ModelItem::Kind::Target: declare_target(item, scope); break;
         case ast::ModelItem::Kind::Let: {
-          int v = value(*item.value, scope);
-          if (v >= 0) bind(scope, item.name, v, item.loc);
+          // Bound even when it failed (-1), so later uses stay silent
+          // instead of reporting the name as unknown.
+          bind(scope, item.name, value(*item.value, scope), item.loc);
           break;
         }
         case ast::ModelItem::Kind::Loss:
@@ -152,7 +154,7 @@ class ModelBuilder {
           break;
       }
     }
-    if (p_.input < 0) diags_.error(model.loc, "model '" + model.name + "' has no input; declare one: input x: f32[n]");
+    if (!input_declared_) diags_.error(model.loc, "model '" + model.name + "' has no input; declare one: input x: f32[n]");
     if (!loss_item) diags_.error(model.loc, "model '" + model.name + "' has no loss; add one: loss squared_error(y, t)");
     if (!output_item && loss_output_ >= 0) {
       p_.output = loss_output_;
@@ -189,14 +191,14 @@ class ModelBuilder {
   }
 
   void declare_input(const ast::ModelItem& item, Scope& scope) {
-    if (p_.input >= 0) {
+    if (input_declared_) {
       diags_.error(item.loc, "a model has one input in this version; '" + item.name + "' is the second");
       return;
     }
+    input_declared_ = true;
     auto type = tensor_type(item.type, false);
-    if (!type) return;
-    p_.input = p_.graph.add_leaf(Op::Input, *type, item.name, item.loc);
-    bind(scope, item.name, p_.input, item.loc);
+    if (type) p_.input = p_.graph.add_leaf(Op::Input, *type, item.name, item.loc);
+    bind(scope, item.name, p_.input, item.loc);  // -1 after an error: uses stay silent
   }
 
   void declare_target(const ast::ModelItem& item, Scope& scope) {
@@ -205,7 +207,10 @@ class ModelBuilder {
       return;
     }
     auto type = tensor_type(item.type, true);
-    if (!type) return;
+    if (!type) {
+      bind(scope, item.name, -1, item.loc);  // uses stay silent
+      return;
+    }
     if (type->dtype == ir::DType::I32) p_.classes = item.type.dims[0];
     p_.target = p_.graph.add_leaf(Op::Target, *type, item.name, item.loc);
     bind(scope, item.name, p_.target, item.loc);
@@ -338,6 +343,7 @@ class ModelBuilder {
     if (stage.kind == Expr::Kind::Call) {
       for (size_t i = 0; i < stage.items.size(); ++i) {
         args.push_back(constant(*stage.items[i], scope));
+        args.back().name_loc = stage.arg_locs[i];
         arg_names.push_back(stage.arg_names[i]);
       }
     }
@@ -373,12 +379,12 @@ class ModelBuilder {
         }
         key = params[i];
       } else if (std::find(params.begin(), params.end(), key) == params.end()) {
-        diags_.error(args[i].loc, callee + " has no argument '" + key + "'" + did_you_mean(key, params));
+        diags_.error(args[i].name_loc, callee + " has no argument '" + key + "'" + did_you_mean(key, params));
         ok = false;
         continue;
       }
       if (bound.count(key)) {
-        diags_.error(args[i].loc, "argument '" + key + "' of " + callee + " is given twice");
+        diags_.error(args[i].name_loc, "argument '" + key + "' of " + callee + " is given twice");
         ok = false;
       }
       bound[key] = args[i];
@@ -526,7 +532,10 @@ class ModelBuilder {
         break;
       case Expr::Kind::Call:
         c.kind = Const::Kind::Call, c.text = e.text, c.names = e.arg_names;
-        for (const auto& item : e.items) c.items.push_back(constant(*item, scope));
+        for (size_t i = 0; i < e.items.size(); ++i) {
+          c.items.push_back(constant(*e.items[i], scope));
+          c.items.back().name_loc = e.arg_locs[i];
+        }
         break;
       case Expr::Kind::Negate: {
         c = constant(*e.items[0], scope);
@@ -588,9 +597,7 @@ class ModelBuilder {
     }
     inner.values[block.inputs[0]] = v;
     for (const ast::Block::Let& let : block.lets) {
-      int lv = value(*let.value, inner);
-      if (lv < 0) return -1;
-      bind(inner, let.name, lv, let.loc);
+      bind(inner, let.name, value(*let.value, inner), let.loc);
     }
     if (!block.result) {
       diags_.error(block.loc, "block '" + block.name + "' has no return");
@@ -705,6 +712,7 @@ class ModelBuilder {
   Diagnostics& diags_;
   ir::Program p_;
   int loss_output_ = -1;
+  bool input_declared_ = false;
 };
 
 }  // namespace

@@ -5,7 +5,7 @@
 # ctest sets NNC_BIN (see lit_tests.cmake). Each test is a .nn file whose
 # RUN: lines invoke %nnc and pipe the output into FileCheck.
 import os
-import shutil
+import sys
 
 import lit.formats
 
@@ -40,5 +40,6 @@ for var in ('HOME', 'TMPDIR', 'LD_LIBRARY_PATH'):
         config.environment[var] = os.environ[var]
 
 config.substitutions.append(('%nnc', nnc_bin))
+config.substitutions.append(('%python', sys.executable))
 config.substitutions.append(('%examples', os.path.join(repo_root, 'examples')))
 config.substitutions.append(('%stdlib', os.path.join(repo_root, 'stdlib')))

@@ -9,6 +9,4 @@ add_executable(nnc_compiler_tests
   ${PROJECT_SOURCE_DIR}/test/unit/test_ops.cpp
   ${PROJECT_SOURCE_DIR}/test/unit/test_autodiff.cpp)
 target_link_libraries(nnc_compiler_tests PRIVATE nnc_compiler GTest::gtest_main)
-# Halide's JIT compiles every pipeline on first use, so listing the tests is
-# quick but running them is not: discovery only lists.
 gtest_discover_tests(nnc_compiler_tests DISCOVERY_TIMEOUT 60)

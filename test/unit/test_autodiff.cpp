@@ -1,0 +1,311 @@
+// passes::differentiate and passes::add_optimizer_update, end to end: small
+// programs built directly in the IR go through both passes and
+// codegen::lower_program (schedules included), and the lowered pipelines are
+// JIT-compiled and called with the generated C functions' convention:
+// arguments in role order, inputs then outputs.
+//
+// A train_step with momentum 0 and zero velocities returns the gradients
+// exactly as its new velocities (v' = 0 * 0 + g), which is how the gradients
+// are read here.
+#include <gtest/gtest.h>
+
+#include <Halide.h>
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "compiler/codegen/Lower.h"
+#include "compiler/ir/IR.h"
+#include "compiler/passes/Autodiff.h"
+#include "compiler/passes/Optimizer.h"
+
+namespace {
+
+using nnc::codegen::ArgRole;
+using nnc::ir::Op;
+using nnc::ir::Type;
+using Values = std::vector<float>;
+
+// A program under test: its graph, its compiled pipelines and the values of
+// its inputs. Build the forward graph, set the roles, then compile().
+class Model {
+ public:
+  nnc::ir::Program p;
+
+  int input(int64_t features) { return p.input = leaf(Op::Input, nnc::ir::f32({features}, true), "x"); }
+  int target(int64_t features) { return p.target = leaf(Op::Target, nnc::ir::f32({features}, true), "t"); }
+  int param(const std::string& name, std::vector<int64_t> dims, Values init) {
+    int id = leaf(Op::Param, nnc::ir::f32(std::move(dims)), name);
+    p.params.push_back(id);
+    params.push_back(std::move(init));
+    return id;
+  }
+  int add(Op op, std::vector<int> inputs) { return p.graph.add(op, std::move(inputs), {}); }
+
+  // Both passes, then lowering and JIT compilation of every pipeline.
+  void compile() {
+    nnc::passes::differentiate(p);
+    nnc::passes::add_optimizer_update(p);
+    ASSERT_EQ(nnc::ir::verify(p), "");
+    const Halide::Target target = Halide::get_host_target();
+    for (nnc::codegen::PipelineIR& pl : nnc::codegen::lower_program(p, target, nullptr)) {
+      callables_[pl.name] = pl.pipeline.compile_to_callable(pl.inputs, target);
+      pipelines_[pl.name] = std::move(pl);
+    }
+    states.assign(params.size(), Values{});
+    for (size_t i = 0; i < params.size(); ++i) states[i].assign(params[i].size(), 0.0f);
+  }
+
+  // Run-time values, row-major.
+  int batch = 1;
+  Values x, t;
+  std::vector<Values> params, states;
+  float lr = 0, momentum = 0;
+
+  struct Result {
+    float loss = NAN;
+    Values output;
+    std::vector<Values> new_params, new_states;
+  };
+
+  Result run(const std::string& name) {
+    const nnc::codegen::PipelineIR& pl = pipelines_.at(name);
+    const nnc::ir::Graph& g = p.graph;
+    std::vector<Halide::Buffer<float>> buffers;  // alive until the call returns
+    std::deque<float> scalars;
+    Halide::JITUserContext context;
+    Halide::JITUserContext* context_ptr = &context;
+    std::vector<const void*> argv = {&context_ptr};
+    std::vector<std::pair<ArgRole, size_t>> outputs;  // role, index into buffers
+
+    auto buffer = [&](int node, const Values* values) {
+      const Type& type = g.node(node).type;
+      std::vector<int> sizes;
+      for (auto it = type.dims.rbegin(); it != type.dims.rend(); ++it) sizes.push_back(int(*it));
+      if (type.batched) sizes.push_back(batch);
+      Halide::Buffer<float> b(sizes);
+      if (values) {
+        EXPECT_EQ(size_t(b.number_of_elements()), values->size()) << "values for %" << node;
+        std::copy_n(values->begin(), std::min(values->size(), size_t(b.number_of_elements())), b.data());
+      }
+      buffers.push_back(b);
+      argv.push_back(b.raw_buffer());
+    };
+
+    using K = ArgRole::Kind;
+    for (const ArgRole& role : pl.roles) {
+      const size_t i = size_t(role.index);
+      switch (role.kind) {
+        case K::Input: buffer(p.input, &x); break;
+        case K::Target: buffer(p.target, &t); break;
+        case K::Param: buffer(p.params[i], &params[i]); break;
+        case K::State: buffer(p.states[i], &states[i]); break;
+        case K::Hyper:
+          scalars.push_back(p.graph.node(p.hypers[i]).name == "lr" ? lr : momentum);
+          argv.push_back(&scalars.back());
+          break;
+        case K::OutLoss: outputs.push_back({role, buffers.size()}), buffer(p.loss, nullptr); break;
+        case K::OutOutput: outputs.push_back({role, buffers.size()}), buffer(p.output, nullptr); break;
+        case K::OutParam: outputs.push_back({role, buffers.size()}), buffer(p.new_params[i], nullptr); break;
+        case K::OutState: outputs.push_back({role, buffers.size()}), buffer(p.new_states[i], nullptr); break;
+      }
+    }
+    int status = callables_.at(name).call_argv_fast(argv.size(), argv.data());
+    EXPECT_EQ(status, 0) << name << " failed";
+
+    Result r;
+    r.new_params.resize(p.params.size());
+    r.new_states.resize(p.states.size());
+    for (const auto& [role, k] : outputs) {
+      const Halide::Buffer<float>& b = buffers[k];
+      Values v(b.data(), b.data() + b.number_of_elements());
+      switch (role.kind) {
+        case K::OutLoss: r.loss = v.at(0); break;
+        case K::OutOutput: r.output = v; break;
+        case K::OutParam: r.new_params[size_t(role.index)] = v; break;
+        case K::OutState: r.new_states[size_t(role.index)] = v; break;
+        default: break;
+      }
+    }
+    return r;
+  }
+
+  // d loss / d params at the current values: a train_step with momentum 0
+  // from zero velocities returns them as its new velocities.
+  std::vector<Values> gradients() {
+    const float saved_lr = lr, saved_momentum = momentum;
+    std::vector<Values> saved_states = states;
+    lr = 0, momentum = 0;
+    for (Values& s : states) std::fill(s.begin(), s.end(), 0.0f);
+    Result r = run("train_step");
+    lr = saved_lr, momentum = saved_momentum, states = saved_states;
+    for (size_t i = 0; i < params.size(); ++i) EXPECT_EQ(r.new_params[i], params[i]) << "lr 0 moved a param";
+    return r.new_states;
+  }
+
+  float loss() { return run("evaluate").loss; }
+
+ private:
+  int leaf(Op op, Type type, const std::string& name) { return p.graph.add_leaf(op, std::move(type), name, {}); }
+
+  std::map<std::string, nnc::codegen::PipelineIR> pipelines_;
+  std::map<std::string, Halide::Callable> callables_;
+};
+
+Values random_values(size_t n, unsigned seed, float lo = -1.0f, float hi = 1.0f) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> u(lo, hi);
+  Values v(n);
+  for (float& x : v) x = u(rng);
+  return v;
+}
+
+// x [B, 3] -> dense(4) -> sigmoid -> dense(2), squared error against t [B, 2].
+void build_mlp(Model& m) {
+  int x = m.input(3);
+  int w1 = m.param("dense0.weight", {3, 4}, random_values(12, 1));
+  int b1 = m.param("dense0.bias", {4}, random_values(4, 2));
+  int w2 = m.param("dense1.weight", {4, 2}, random_values(8, 3));
+  int b2 = m.param("dense1.bias", {2}, random_values(2, 4));
+  int h = m.add(Op::Sigmoid, {m.add(Op::BiasAdd, {m.add(Op::MatMul, {x, w1}), b1})});
+  int y = m.add(Op::BiasAdd, {m.add(Op::MatMul, {h, w2}), b2});
+  m.p.output = y;
+  m.p.loss = m.add(Op::SquaredError, {y, m.target(2)});
+}
+
+TEST(Autodiff, MlpGradientsMatchFiniteDifferences) {
+  Model m;
+  build_mlp(m);
+  m.compile();
+  m.batch = 5;
+  m.x = random_values(15, 5, -2, 2);
+  m.t = random_values(10, 6);
+  std::vector<Values> analytic = m.gradients();
+  ASSERT_EQ(analytic.size(), 4u);
+
+  const float h = 1e-3f;
+  for (size_t i = 0; i < m.params.size(); ++i) {
+    ASSERT_EQ(analytic[i].size(), m.params[i].size());
+    for (size_t e = 0; e < m.params[i].size(); ++e) {
+      float& w = m.params[i][e];
+      const float w0 = w, up = w0 + h, down = w0 - h;
+      w = up;
+      double l_up = m.loss();
+      w = down;
+      double l_down = m.loss();
+      w = w0;
+      double numeric = (l_up - l_down) / (double(up) - double(down));
+      EXPECT_NEAR(analytic[i][e], numeric, 1e-3 + 1e-2 * std::fabs(numeric))
+          << m.p.graph.node(m.p.params[i]).name << " element " << e;
+    }
+  }
+}
+
+// The loss is a mean over the batch, so the gradient of a batch is the mean
+// of the gradients of its halves.
+TEST(Autodiff, BatchGradientIsMeanOfHalves) {
+  Model m;
+  build_mlp(m);
+  m.compile();
+  const Values x = random_values(12, 7, -2, 2), t = random_values(8, 8);
+  m.batch = 4, m.x = x, m.t = t;
+  std::vector<Values> whole = m.gradients();
+  m.batch = 2;
+  m.x.assign(x.begin(), x.begin() + 6), m.t.assign(t.begin(), t.begin() + 4);
+  std::vector<Values> first = m.gradients();
+  m.x.assign(x.begin() + 6, x.end()), m.t.assign(t.begin() + 4, t.end());
+  std::vector<Values> second = m.gradients();
+  for (size_t i = 0; i < whole.size(); ++i)
+    for (size_t e = 0; e < whole[i].size(); ++e) {
+      double mean = 0.5 * (double(first[i][e]) + second[i][e]);
+      EXPECT_NEAR(whole[i][e], mean, 1e-6 + 1e-5 * std::fabs(mean)) << m.p.graph.node(m.p.params[i]).name << " element " << e;
+    }
+}
+
+// One linear layer y = x W + b with squared error: dL/dW = x^T (y - t) / B and
+// dL/db = sum_b (y - t) / B in closed form. Three train steps with momentum,
+// each fed the previous step's outputs as the runtime does, against
+// v' = mu v + g, p' = p - lr v' computed here in double.
+TEST(Optimizer, SgdMomentumMatchesClosedForm) {
+  constexpr int B = 3, in = 3, out = 2;
+  Model m;
+  int x = m.input(in);
+  int w = m.param("dense.weight", {in, out}, random_values(in * out, 10));
+  int b = m.param("dense.bias", {out}, random_values(out, 11));
+  m.p.output = m.add(Op::BiasAdd, {m.add(Op::MatMul, {x, w}), b});
+  m.p.loss = m.add(Op::SquaredError, {m.p.output, m.target(out)});
+  m.compile();
+  m.batch = B, m.lr = 0.1f, m.momentum = 0.9f;
+
+  std::vector<std::vector<double>> param(2), velocity(2);
+  for (int i = 0; i < 2; ++i) {
+    param[size_t(i)].assign(m.params[size_t(i)].begin(), m.params[size_t(i)].end());
+    velocity[size_t(i)].assign(m.params[size_t(i)].size(), 0.0);
+  }
+  for (int step = 0; step < 3; ++step) {
+    m.x = random_values(B * in, 20 + unsigned(step), -2, 2);
+    m.t = random_values(B * out, 30 + unsigned(step));
+
+    // The closed form.
+    const std::vector<double>&W = param[0], &bias = param[1];
+    std::vector<double> y(B * out), gw(in * out, 0.0), gb(out, 0.0);
+    double loss = 0;
+    for (int s = 0; s < B; ++s)
+      for (int j = 0; j < out; ++j) {
+        double z = bias[size_t(j)];
+        for (int i = 0; i < in; ++i) z += double(m.x[size_t(s * in + i)]) * W[size_t(i * out + j)];
+        y[size_t(s * out + j)] = z;
+        const double d = z - m.t[size_t(s * out + j)];
+        loss += 0.5 * d * d / B;
+        gb[size_t(j)] += d / B;
+        for (int i = 0; i < in; ++i) gw[size_t(i * out + j)] += double(m.x[size_t(s * in + i)]) * d / B;
+      }
+    const std::vector<double>* grad[2] = {&gw, &gb};
+    for (size_t i = 0; i < 2; ++i)
+      for (size_t e = 0; e < param[i].size(); ++e) {
+        velocity[i][e] = double(m.momentum) * velocity[i][e] + (*grad[i])[e];
+        param[i][e] -= double(m.lr) * velocity[i][e];
+      }
+
+    Model::Result r = m.run("train_step");
+    EXPECT_NEAR(r.loss, loss, 1e-5 * (1 + loss)) << "step " << step;
+    for (size_t e = 0; e < y.size(); ++e) EXPECT_NEAR(r.output[e], y[e], 1e-5) << "step " << step;
+    for (size_t i = 0; i < 2; ++i)
+      for (size_t e = 0; e < param[i].size(); ++e) {
+        EXPECT_NEAR(r.new_states[i][e], velocity[i][e], 1e-5) << "velocity " << i << "," << e << " step " << step;
+        EXPECT_NEAR(r.new_params[i][e], param[i][e], 1e-5) << "param " << i << "," << e << " step " << step;
+      }
+    m.params = r.new_params;
+    m.states = r.new_states;
+  }
+}
+
+// A dense(1) unit with the step activation, trained by squared error with
+// lr 1, momentum 0 and batch 1, is Rosenblatt's perceptron: the straight-
+// through gradient of step makes the update Delta W = eta x (t - y) exactly.
+// The course's example: x = (0, 1), W = (1, 0), b = 0, t = 1 -> y = 0,
+// W = (1, 1), b = 1.
+TEST(Optimizer, StepUnitLearnsByRosenblattsRule) {
+  Model m;
+  int x = m.input(2);
+  int w = m.param("dense.weight", {2, 1}, {1.0f, 0.0f});
+  int b = m.param("dense.bias", {1}, {0.0f});
+  m.p.output = m.add(Op::Step, {m.add(Op::BiasAdd, {m.add(Op::MatMul, {x, w}), b})});
+  m.p.loss = m.add(Op::SquaredError, {m.p.output, m.target(1)});
+  m.compile();
+  m.batch = 1, m.lr = 1.0f, m.momentum = 0.0f;
+  m.x = {0.0f, 1.0f};
+  m.t = {1.0f};
+  Model::Result r = m.run("train_step");
+  EXPECT_EQ(r.output, Values{0.0f});
+  EXPECT_EQ(r.loss, 0.5f);
+  EXPECT_EQ(r.new_params[0], (Values{1.0f, 1.0f}));
+  EXPECT_EQ(r.new_params[1], Values{1.0f});
+}
+
+}  // namespace

@@ -1,0 +1,605 @@
+// Every op of the op table (compiler/ir/OpTable.cpp), one at a time:
+//   forward   the op's Halide lowering, JIT-realized on a tiny graph, against a
+//             plain C++ loop written here independently of the lowering
+//   gradient  the op's gradient rule, itself lowered and realized, against
+//             central finite differences of the lowered forward op
+//   shape     the shape rules' errors name the offending shapes
+// Adding an op means adding it to kTestedOps below, with its tests.
+#include <gtest/gtest.h>
+
+#include <Halide.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <map>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "compiler/ir/IR.h"
+#include "compiler/ir/OpTable.h"
+
+namespace {
+
+using nnc::ir::DType;
+using nnc::ir::Graph;
+using nnc::ir::Node;
+using nnc::ir::Op;
+using nnc::ir::Type;
+using Values = std::vector<float>;
+
+constexpr int kBatch = 3;
+
+// ---- the harness: a tiny graph, values for its leaves, lowered by the op table ----
+
+// Leaves hold their values in Halide buffers (dims reversed: innermost first,
+// the batch last, so the memory is row-major like the IR's types). compile()
+// lowers the nodes an output needs with the op table's `lower` rules, as
+// codegen/Lower.cpp does but with Halide's default schedule, and the result
+// can be run again after a leaf's values change (finite differences).
+class Net {
+ public:
+  explicit Net(int batch = kBatch) : batch_(batch) {}
+
+  int input(std::vector<int64_t> dims, Values v) { return leaf(Op::Input, Type{DType::F32, true, std::move(dims)}, v); }
+  int param(std::vector<int64_t> dims, Values v) { return leaf(Op::Param, Type{DType::F32, false, std::move(dims)}, v); }
+  int target(std::vector<int64_t> dims, Values v) {
+    return leaf(Op::Target, Type{DType::F32, true, std::move(dims)}, v);
+  }
+  int labels(const std::vector<int32_t>& classes) {
+    int id = graph.add_leaf(Op::Target, Type{DType::I32, true, {}}, "t", {});
+    Halide::Buffer<int32_t> b(batch_);
+    std::copy(classes.begin(), classes.end(), b.data());
+    int32_buffers_[id] = b;
+    return id;
+  }
+  int hyper(const std::string& name, float value) {
+    int id = graph.add_leaf(Op::Hyper, Type{DType::F32, false, {}}, name, {});
+    hypers_[id] = Halide::Param<float>(name + "_" + std::to_string(id), value);
+    return id;
+  }
+  int add(Op op, std::vector<int> inputs) { return graph.add(op, std::move(inputs), {}); }
+
+  // A leaf's values, row-major; writable.
+  float* values(int leaf) { return f32_buffers_.at(leaf).data(); }
+  size_t size_of(int leaf) const { return size_t(f32_buffers_.at(leaf).number_of_elements()); }
+
+  struct Compiled {
+    Halide::Pipeline pipeline;
+    std::vector<Halide::Buffer<float>> outputs;
+    std::vector<Values> run() {
+      Halide::Realization r(std::vector<Halide::Buffer<void>>(outputs.begin(), outputs.end()));
+      pipeline.realize(r);
+      std::vector<Values> out;
+      for (auto& b : outputs) out.emplace_back(b.data(), b.data() + b.number_of_elements());
+      return out;
+    }
+  };
+
+  Compiled compile(const std::vector<int>& outputs) {
+    std::vector<bool> needed(size_t(graph.size()), false);
+    for (int id : outputs) needed[size_t(id)] = true;
+    for (int id = graph.size() - 1; id >= 0; --id)
+      if (needed[size_t(id)])
+        for (int in : graph.node(id).inputs) needed[size_t(in)] = true;
+
+    std::map<int, Halide::Func> funcs;
+    for (const Node& n : graph.nodes()) {
+      if (!needed[size_t(n.id)]) continue;
+      if (n.inputs.empty()) {
+        funcs[n.id] = leaf_func(n);
+        continue;
+      }
+      std::vector<Halide::Func> in;
+      std::vector<const Type*> in_types;
+      for (int id : n.inputs) in.push_back(funcs.at(id)), in_types.push_back(&graph.node(id).type);
+      const nnc::ir::OpDef& def = nnc::ir::op_def(n.op);
+      if (!def.lower) throw std::runtime_error(std::string("no lowering for ") + def.name);
+      funcs[n.id] = def.lower(nnc::ir::LowerArgs{n, in, in_types, vars(n.type), Halide::Expr(batch_)}).value;
+    }
+
+    // Each output is a copy (an output may be a leaf, or appear twice).
+    Compiled c;
+    std::vector<Halide::Func> out_funcs;
+    for (int id : outputs) {
+      const Type& type = graph.node(id).type;
+      std::vector<Halide::Var> v = vars(type);
+      Halide::Func copy("out_" + std::to_string(out_funcs.size()));
+      copy(v) = funcs.at(id)(v);
+      out_funcs.push_back(copy);
+      c.outputs.emplace_back(sizes(type));
+    }
+    c.pipeline = Halide::Pipeline(out_funcs);
+    return c;
+  }
+
+  // Lowers and runs once.
+  std::vector<Values> eval(const std::vector<int>& outputs) { return compile(outputs).run(); }
+  Values eval(int output) { return eval(std::vector<int>{output})[0]; }
+
+  Graph graph;
+
+ private:
+  int leaf(Op op, Type type, const Values& v) {
+    int id = graph.add_leaf(op, type, "leaf" + std::to_string(graph.size()), {});
+    Halide::Buffer<float> b(sizes(type));
+    if (size_t(b.number_of_elements()) != v.size()) throw std::logic_error("wrong number of values for a leaf");
+    std::copy(v.begin(), v.end(), b.data());
+    f32_buffers_[id] = b;
+    return id;
+  }
+
+  std::vector<int> sizes(const Type& t) const {
+    std::vector<int> s;
+    for (auto it = t.dims.rbegin(); it != t.dims.rend(); ++it) s.push_back(int(*it));
+    if (t.batched) s.push_back(batch_);
+    return s;
+  }
+
+  static std::vector<Halide::Var> vars(const Type& t) {
+    std::vector<Halide::Var> v;
+    for (int k = 0; k < t.rank(); ++k) v.emplace_back("v" + std::to_string(k));
+    return v;
+  }
+
+  Halide::Func leaf_func(const Node& n) {
+    if (n.op == Op::Hyper) {
+      Halide::Func f("hyper_" + std::to_string(n.id));
+      f() = hypers_.at(n.id);
+      return f;
+    }
+    auto [it, fresh] = image_params_.try_emplace(n.id);
+    if (fresh) {
+      bool f32 = n.type.dtype == DType::F32;
+      it->second = Halide::ImageParam(f32 ? Halide::Float(32) : Halide::Int(32), n.type.rank(), "leaf_" + std::to_string(n.id));
+      if (f32) it->second.set(f32_buffers_.at(n.id));
+      else it->second.set(int32_buffers_.at(n.id));
+    }
+    return it->second;
+  }
+
+  int batch_;
+  std::map<int, Halide::Buffer<float>> f32_buffers_;
+  std::map<int, Halide::Buffer<int32_t>> int32_buffers_;
+  std::map<int, Halide::Param<float>> hypers_;
+  std::map<int, Halide::ImageParam> image_params_;
+};
+
+Values random_values(size_t n, unsigned seed, float lo = -1.0f, float hi = 1.0f) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> u(lo, hi);
+  Values v(n);
+  for (float& x : v) x = u(rng);
+  return v;
+}
+
+// Values with |x| in [0.1, 1], both signs: away from relu's and step's kink.
+Values away_from_zero(size_t n, unsigned seed) {
+  Values v = random_values(n, seed, 0.1f, 1.0f);
+  for (size_t i = 0; i < n; i += 2) v[i] = -v[i];
+  return v;
+}
+
+void expect_near_all(const Values& got, const std::vector<double>& want, double rel = 1e-5, double abs = 1e-5) {
+  ASSERT_EQ(got.size(), want.size());
+  for (size_t i = 0; i < got.size(); ++i)
+    EXPECT_NEAR(got[i], want[i], abs + rel * std::fabs(want[i])) << "at element " << i;
+}
+
+// ---- forward: each op against a reference loop ------------------------------------
+
+constexpr int kIn = 4, kOut = 5;
+
+TEST(OpForward, MatMul) {
+  Net net;
+  Values x = random_values(kBatch * kIn, 1), w = random_values(kIn * kOut, 2);
+  int y = net.add(Op::MatMul, {net.input({kIn}, x), net.param({kIn, kOut}, w)});
+  EXPECT_EQ(net.graph.node(y).type, nnc::ir::f32({kOut}, true));
+  std::vector<double> want(kBatch * kOut, 0.0);
+  for (int b = 0; b < kBatch; ++b)
+    for (int j = 0; j < kOut; ++j)
+      for (int i = 0; i < kIn; ++i) want[b * kOut + j] += double(x[b * kIn + i]) * w[i * kOut + j];
+  expect_near_all(net.eval(y), want);
+}
+
+TEST(OpForward, MatMulTN) {
+  Net net;
+  Values x = random_values(kBatch * kIn, 3), dy = random_values(kBatch * kOut, 4);
+  int g = net.add(Op::MatMulTN, {net.input({kIn}, x), net.input({kOut}, dy)});
+  EXPECT_EQ(net.graph.node(g).type, nnc::ir::f32({kIn, kOut}));
+  std::vector<double> want(kIn * kOut, 0.0);
+  for (int i = 0; i < kIn; ++i)
+    for (int j = 0; j < kOut; ++j)
+      for (int b = 0; b < kBatch; ++b) want[i * kOut + j] += double(x[b * kIn + i]) * dy[b * kOut + j];
+  expect_near_all(net.eval(g), want);
+}
+
+TEST(OpForward, Transpose) {
+  Net net;
+  Values w = random_values(kIn * kOut, 5);
+  int t = net.add(Op::Transpose, {net.param({kIn, kOut}, w)});
+  EXPECT_EQ(net.graph.node(t).type, nnc::ir::f32({kOut, kIn}));
+  std::vector<double> want(kIn * kOut);
+  for (int i = 0; i < kIn; ++i)
+    for (int j = 0; j < kOut; ++j) want[j * kIn + i] = w[i * kOut + j];
+  expect_near_all(net.eval(t), want, 0, 0);
+}
+
+TEST(OpForward, BiasAdd) {
+  Net net;
+  Values y = random_values(kBatch * kOut, 6), bias = random_values(kOut, 7);
+  int z = net.add(Op::BiasAdd, {net.input({kOut}, y), net.param({kOut}, bias)});
+  std::vector<double> want(kBatch * kOut);
+  for (int b = 0; b < kBatch; ++b)
+    for (int j = 0; j < kOut; ++j) want[b * kOut + j] = double(y[b * kOut + j]) + bias[j];
+  expect_near_all(net.eval(z), want);
+}
+
+TEST(OpForward, SumBatch) {
+  Net net;
+  Values x = random_values(kBatch * kOut, 8);
+  int s = net.add(Op::SumBatch, {net.input({kOut}, x)});
+  EXPECT_EQ(net.graph.node(s).type, nnc::ir::f32({kOut}));
+  std::vector<double> want(kOut, 0.0);
+  for (int b = 0; b < kBatch; ++b)
+    for (int j = 0; j < kOut; ++j) want[j] += x[b * kOut + j];
+  expect_near_all(net.eval(s), want);
+}
+
+// Elementwise ops: f applied to every element of [B, 5] operands.
+template <class F>
+void check_elementwise(Op op, int arity, F f, Values first = {}) {
+  Net net;
+  std::vector<Values> in;
+  std::vector<int> leaves;
+  for (int k = 0; k < arity; ++k) {
+    in.push_back(k == 0 && !first.empty() ? first : random_values(kBatch * kOut, 10 + unsigned(k)));
+    leaves.push_back(net.input({kOut}, in.back()));
+  }
+  int y = net.add(op, leaves);
+  EXPECT_EQ(net.graph.node(y).type, net.graph.node(leaves[0]).type);
+  std::vector<double> want(kBatch * kOut);
+  for (size_t e = 0; e < want.size(); ++e) {
+    std::vector<double> a;
+    for (const Values& v : in) a.push_back(v[e]);
+    want[e] = f(a);
+  }
+  expect_near_all(net.eval(y), want);
+}
+
+using Args = const std::vector<double>&;
+
+TEST(OpForward, Add) { check_elementwise(Op::Add, 2, [](Args a) { return a[0] + a[1]; }); }
+TEST(OpForward, Sub) { check_elementwise(Op::Sub, 2, [](Args a) { return a[0] - a[1]; }); }
+TEST(OpForward, Mul) { check_elementwise(Op::Mul, 2, [](Args a) { return a[0] * a[1]; }); }
+TEST(OpForward, Neg) { check_elementwise(Op::Neg, 1, [](Args a) { return -a[0]; }); }
+
+TEST(OpForward, Step) {
+  Values x = away_from_zero(kBatch * kOut, 12);
+  x[3] = 0.0f;  // step(0) = 0: the unit fires only above its threshold
+  check_elementwise(Op::Step, 1, [](Args a) { return a[0] > 0 ? 1.0 : 0.0; }, x);
+}
+
+TEST(OpForward, Sigmoid) {
+  Values x = random_values(kBatch * kOut, 13, -4, 4);
+  check_elementwise(Op::Sigmoid, 1, [](Args a) { return 1.0 / (1.0 + std::exp(-a[0])); }, x);
+}
+TEST(OpForward, SigmoidGrad) {
+  check_elementwise(Op::SigmoidGrad, 2, [](Args a) { return a[1] * a[0] * (1.0 - a[0]); });
+}
+TEST(OpForward, Tanh) {
+  Values x = random_values(kBatch * kOut, 14, -3, 3);
+  check_elementwise(Op::Tanh, 1, [](Args a) { return std::tanh(a[0]); }, x);
+}
+TEST(OpForward, TanhGrad) { check_elementwise(Op::TanhGrad, 2, [](Args a) { return a[1] * (1.0 - a[0] * a[0]); }); }
+TEST(OpForward, Relu) {
+  check_elementwise(Op::Relu, 1, [](Args a) { return std::max(a[0], 0.0); }, away_from_zero(kBatch * kOut, 15));
+}
+TEST(OpForward, ReluGrad) {
+  check_elementwise(Op::ReluGrad, 2, [](Args a) { return a[0] > 0 ? a[1] : 0.0; }, away_from_zero(kBatch * kOut, 16));
+}
+
+std::vector<double> softmax_ref(const Values& x, int rows, int n) {
+  std::vector<double> p(x.size());
+  for (int b = 0; b < rows; ++b) {
+    double m = *std::max_element(x.begin() + b * n, x.begin() + (b + 1) * n), sum = 0;
+    for (int j = 0; j < n; ++j) sum += p[b * n + j] = std::exp(double(x[b * n + j]) - m);
+    for (int j = 0; j < n; ++j) p[b * n + j] /= sum;
+  }
+  return p;
+}
+
+TEST(OpForward, Softmax) {
+  Net net;
+  Values x = random_values(kBatch * kOut, 17, -3, 3);
+  for (int j = 0; j < kOut; ++j) x[kOut + j] += 100.0f;  // e^100 overflows f32: needs the max subtracted
+  int y = net.add(Op::Softmax, {net.input({kOut}, x)});
+  Values got = net.eval(y);
+  expect_near_all(got, softmax_ref(x, kBatch, kOut));
+  for (float v : got) EXPECT_TRUE(std::isfinite(v));
+}
+
+TEST(OpForward, SoftmaxGrad) {
+  Net net;
+  Values y = random_values(kBatch * kOut, 18, 0, 1), dy = random_values(kBatch * kOut, 19);
+  int dx = net.add(Op::SoftmaxGrad, {net.input({kOut}, y), net.input({kOut}, dy)});
+  std::vector<double> want(kBatch * kOut);
+  for (int b = 0; b < kBatch; ++b) {
+    double dot = 0;
+    for (int k = 0; k < kOut; ++k) dot += double(dy[b * kOut + k]) * y[b * kOut + k];
+    for (int j = 0; j < kOut; ++j) want[b * kOut + j] = y[b * kOut + j] * (dy[b * kOut + j] - dot);
+  }
+  expect_near_all(net.eval(dx), want);
+}
+
+TEST(OpForward, SquaredError) {
+  Net net;
+  Values y = random_values(kBatch * kOut, 20), t = random_values(kBatch * kOut, 21);
+  int loss = net.add(Op::SquaredError, {net.input({kOut}, y), net.target({kOut}, t)});
+  EXPECT_EQ(net.graph.node(loss).type, nnc::ir::f32({}));
+  double sum = 0;
+  for (size_t e = 0; e < y.size(); ++e) sum += 0.5 * (double(t[e]) - y[e]) * (double(t[e]) - y[e]);
+  expect_near_all(net.eval(loss), {sum / kBatch});
+}
+
+TEST(OpForward, SquaredErrorGrad) {
+  Net net;
+  Values y = random_values(kBatch * kOut, 22), t = random_values(kBatch * kOut, 23);
+  int g = net.add(Op::SquaredErrorGrad, {net.input({kOut}, y), net.target({kOut}, t)});
+  std::vector<double> want(y.size());
+  for (size_t e = 0; e < y.size(); ++e) want[e] = (double(y[e]) - t[e]) / kBatch;
+  expect_near_all(net.eval(g), want);
+}
+
+const std::vector<int32_t> kLabels = {2, 0, 4};
+
+TEST(OpForward, CrossEntropy) {
+  Net net;
+  Values x = random_values(kBatch * kOut, 24, -3, 3);
+  for (int j = 0; j < kOut; ++j) x[j] += 100.0f;  // needs the max subtracted
+  int loss = net.add(Op::CrossEntropy, {net.input({kOut}, x), net.labels(kLabels)});
+  EXPECT_EQ(net.graph.node(loss).type, nnc::ir::f32({}));
+  std::vector<double> p = softmax_ref(x, kBatch, kOut);
+  double sum = 0;
+  for (int b = 0; b < kBatch; ++b) sum += -std::log(p[b * kOut + kLabels[b]]);
+  expect_near_all(net.eval(loss), {sum / kBatch});
+}
+
+TEST(OpForward, CrossEntropyGrad) {
+  Net net;
+  Values x = random_values(kBatch * kOut, 25, -3, 3);
+  int g = net.add(Op::CrossEntropyGrad, {net.input({kOut}, x), net.labels(kLabels)});
+  EXPECT_EQ(net.graph.node(g).type, nnc::ir::f32({kOut}, true));
+  std::vector<double> want = softmax_ref(x, kBatch, kOut);
+  for (int b = 0; b < kBatch; ++b) {
+    want[b * kOut + kLabels[b]] -= 1.0;
+    for (int j = 0; j < kOut; ++j) want[b * kOut + j] /= kBatch;
+  }
+  expect_near_all(net.eval(g), want);
+}
+
+TEST(OpForward, SgdVelocity) {
+  Net net;
+  Values v = random_values(kIn * kOut, 26), g = random_values(kIn * kOut, 27);
+  const float mu = 0.9f;
+  int out = net.add(Op::SgdVelocity, {net.param({kIn, kOut}, v), net.param({kIn, kOut}, g), net.hyper("momentum", mu)});
+  std::vector<double> want(v.size());
+  for (size_t e = 0; e < v.size(); ++e) want[e] = double(mu) * v[e] + g[e];
+  expect_near_all(net.eval(out), want);
+}
+
+TEST(OpForward, SgdParam) {
+  Net net;
+  Values p = random_values(kOut, 28), v = random_values(kOut, 29);
+  const float lr = 0.1f;
+  int out = net.add(Op::SgdParam, {net.param({kOut}, p), net.param({kOut}, v), net.hyper("lr", lr)});
+  std::vector<double> want(p.size());
+  for (size_t e = 0; e < p.size(); ++e) want[e] = p[e] - double(lr) * v[e];
+  expect_near_all(net.eval(out), want);
+}
+
+// Every op with a lowering has a forward test above.
+const std::set<Op> kTestedOps = {
+    Op::MatMul,  Op::MatMulTN,         Op::Transpose,        Op::BiasAdd,      Op::SumBatch,         Op::Add,
+    Op::Sub,     Op::Mul,              Op::Neg,              Op::Step,         Op::Sigmoid,          Op::SigmoidGrad,
+    Op::Tanh,    Op::TanhGrad,         Op::Relu,             Op::ReluGrad,     Op::Softmax,          Op::SoftmaxGrad,
+    Op::SquaredError, Op::SquaredErrorGrad, Op::CrossEntropy, Op::CrossEntropyGrad, Op::SgdVelocity, Op::SgdParam,
+};
+
+TEST(OpTable, EveryLoweredOpIsTested) {
+  const Op all[] = {
+#define NNC_OP(name) Op::name,
+#include "compiler/ir/Ops.def"
+#undef NNC_OP
+  };
+  for (Op op : all) {
+    if (nnc::ir::op_def(op).lower) {
+      EXPECT_TRUE(kTestedOps.count(op)) << nnc::ir::op_name(op) << " has no test";
+    }
+  }
+}
+
+// ---- gradients: each rule against central finite differences ----------------------
+
+// Checks the gradient rule of `node` for its operands `wrt` (leaves). The loss
+// is L = sum(out * R) for a fixed random R, so the rule is given dy = R; a
+// loss op (scalar result) is differentiated itself: its rule ignores dy (the
+// seed 1 is implicit) and L is its value. Numeric: (L(x+h) - L(x-h)) / 2h per
+// element, with the lowered forward op in float and L summed in double.
+void check_gradient(Net& net, int node, const std::vector<size_t>& wrt, double rel = 1e-2, double abs = 1e-3) {
+  const Node n = net.graph.node(node);  // a copy: the rule adds nodes
+  const bool loss = n.type.rank() == 0;
+  Net::Compiled forward = net.compile({node});
+  const size_t out_size = forward.run()[0].size();
+  Values r = loss ? Values{1.0f} : random_values(out_size, 99);
+  int dy = n.type.batched ? net.input(n.type.dims, r) : net.param(n.type.dims, r);
+  std::vector<int> grads = nnc::ir::op_def(n.op).gradient(net.graph, n, dy);
+  ASSERT_EQ(grads.size(), n.inputs.size());
+
+  std::vector<int> wanted;
+  for (size_t k : wrt) {
+    ASSERT_GE(grads[k], 0) << "no gradient for operand " << k;
+    EXPECT_EQ(net.graph.node(grads[k]).type, net.graph.node(n.inputs[k]).type);
+    wanted.push_back(grads[k]);
+  }
+  std::vector<Values> analytic = net.eval(wanted);
+
+  auto objective = [&] {
+    Values out = forward.run()[0];
+    double l = 0;
+    for (size_t e = 0; e < out.size(); ++e) l += double(out[e]) * r[e];
+    return l;
+  };
+  const float h = 1e-3f;
+  for (size_t w = 0; w < wrt.size(); ++w) {
+    int leaf = n.inputs[wrt[w]];
+    float* x = net.values(leaf);
+    ASSERT_EQ(analytic[w].size(), net.size_of(leaf));
+    for (size_t e = 0; e < net.size_of(leaf); ++e) {
+      const float x0 = x[e], up = x0 + h, down = x0 - h;
+      x[e] = up;
+      double l_up = objective();
+      x[e] = down;
+      double l_down = objective();
+      x[e] = x0;
+      double numeric = (l_up - l_down) / (double(up) - double(down));
+      EXPECT_NEAR(analytic[w][e], numeric, abs + rel * std::fabs(numeric))
+          << "d/d operand " << wrt[w] << " element " << e;
+    }
+  }
+}
+
+TEST(OpGradient, MatMul) {
+  Net net;
+  int y = net.add(Op::MatMul, {net.input({kIn}, random_values(kBatch * kIn, 30)),
+                                net.param({kIn, kOut}, random_values(kIn * kOut, 31))});
+  check_gradient(net, y, {0, 1});
+}
+
+TEST(OpGradient, BiasAdd) {
+  Net net;
+  int y = net.add(Op::BiasAdd, {net.input({kOut}, random_values(kBatch * kOut, 32)),
+                                 net.param({kOut}, random_values(kOut, 33))});
+  check_gradient(net, y, {0, 1});
+}
+
+template <int Arity>
+void check_elementwise_gradient(Op op, Values first = {}) {
+  Net net;
+  std::vector<int> leaves;
+  std::vector<size_t> wrt;
+  for (int k = 0; k < Arity; ++k) {
+    leaves.push_back(net.input({kOut}, k == 0 && !first.empty() ? first : random_values(kBatch * kOut, 40 + unsigned(k))));
+    wrt.push_back(size_t(k));
+  }
+  check_gradient(net, net.add(op, leaves), wrt);
+}
+
+TEST(OpGradient, Add) { check_elementwise_gradient<2>(Op::Add); }
+TEST(OpGradient, Sub) { check_elementwise_gradient<2>(Op::Sub); }
+TEST(OpGradient, Mul) { check_elementwise_gradient<2>(Op::Mul); }
+TEST(OpGradient, Neg) { check_elementwise_gradient<1>(Op::Neg); }
+TEST(OpGradient, Sigmoid) { check_elementwise_gradient<1>(Op::Sigmoid, random_values(kBatch * kOut, 45, -3, 3)); }
+TEST(OpGradient, Tanh) { check_elementwise_gradient<1>(Op::Tanh, random_values(kBatch * kOut, 46, -2, 2)); }
+TEST(OpGradient, Relu) { check_elementwise_gradient<1>(Op::Relu, away_from_zero(kBatch * kOut, 47)); }
+TEST(OpGradient, Softmax) { check_elementwise_gradient<1>(Op::Softmax, random_values(kBatch * kOut, 48, -2, 2)); }
+
+// step is flat almost everywhere, so finite differences give 0; its rule is
+// the straight-through estimator instead (gradient = dy, which makes SGD on
+// squared error Rosenblatt's perceptron rule). Check exactly that.
+TEST(OpGradient, StepIsStraightThrough) {
+  Net net;
+  int x = net.input({kOut}, away_from_zero(kBatch * kOut, 49));
+  const Node n = net.graph.node(net.add(Op::Step, {x}));
+  Values r = random_values(kBatch * kOut, 50);
+  int dy = net.input({kOut}, r);
+  std::vector<int> grads = nnc::ir::op_def(Op::Step).gradient(net.graph, n, dy);
+  ASSERT_EQ(grads.size(), 1u);
+  ASSERT_GE(grads[0], 0);
+  EXPECT_EQ(net.eval(grads[0]), r);
+}
+
+TEST(OpGradient, SquaredError) {
+  Net net;
+  int loss = net.add(Op::SquaredError, {net.input({kOut}, random_values(kBatch * kOut, 51)),
+                                        net.target({kOut}, random_values(kBatch * kOut, 52))});
+  check_gradient(net, loss, {0});
+  // No gradient flows into the target.
+  const Node n = net.graph.node(loss);
+  EXPECT_EQ(nnc::ir::op_def(Op::SquaredError).gradient(net.graph, n, -1)[1], -1);
+}
+
+TEST(OpGradient, CrossEntropy) {
+  Net net;
+  int loss = net.add(Op::CrossEntropy, {net.input({kOut}, random_values(kBatch * kOut, 53, -2, 2)), net.labels(kLabels)});
+  check_gradient(net, loss, {0});
+  const Node n = net.graph.node(loss);
+  EXPECT_EQ(nnc::ir::op_def(Op::CrossEntropy).gradient(net.graph, n, -1)[1], -1);
+}
+
+// ---- shape rules ---------------------------------------------------------------
+
+// The ShapeError that adding `op` throws; fails the test when none is thrown.
+std::string shape_error(Graph& g, Op op, std::vector<int> inputs) {
+  try {
+    g.add(op, std::move(inputs), {});
+  } catch (const nnc::ir::ShapeError& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << nnc::ir::op_name(op) << " accepted its operands";
+  return "";
+}
+
+#define EXPECT_MENTIONS(message, text) \
+  EXPECT_NE(std::string(message).find(text), std::string::npos) << "\"" << (message) << "\" lacks \"" << (text) << "\""
+
+TEST(OpShape, MatMulInnerDimensionsDiffer) {
+  Graph g;
+  int x = g.add_leaf(Op::Input, nnc::ir::f32({3}, true), "x", {});
+  int w = g.add_leaf(Op::Param, nnc::ir::f32({4, 2}), "w", {});
+  std::string m = shape_error(g, Op::MatMul, {x, w});
+  EXPECT_MENTIONS(m, "f32[B, 3]");
+  EXPECT_MENTIONS(m, "f32[4, 2]");
+}
+
+TEST(OpShape, BiasDoesNotFit) {
+  Graph g;
+  int y = g.add_leaf(Op::Input, nnc::ir::f32({5}, true), "y", {});
+  int b = g.add_leaf(Op::Param, nnc::ir::f32({4}), "b", {});
+  std::string m = shape_error(g, Op::BiasAdd, {y, b});
+  EXPECT_MENTIONS(m, "f32[B, 5]");
+  EXPECT_MENTIONS(m, "f32[4]");
+}
+
+TEST(OpShape, AddDifferentShapes) {
+  Graph g;
+  int a = g.add_leaf(Op::Input, nnc::ir::f32({5}, true), "a", {});
+  int b = g.add_leaf(Op::Input, nnc::ir::f32({4}, true), "b", {});
+  std::string m = shape_error(g, Op::Add, {a, b});
+  EXPECT_MENTIONS(m, "f32[B, 5]");
+  EXPECT_MENTIONS(m, "f32[B, 4]");
+}
+
+// The rule rejects the target's dtype before looking at the logits, so its
+// message names the offending target only.
+TEST(OpShape, CrossEntropyNeedsClassTarget) {
+  Graph g;
+  int y = g.add_leaf(Op::Input, nnc::ir::f32({5}, true), "y", {});
+  int t = g.add_leaf(Op::Target, nnc::ir::f32({}, true), "t", {});
+  std::string m = shape_error(g, Op::CrossEntropy, {y, t});
+  EXPECT_MENTIONS(m, "f32[B]");
+  EXPECT_MENTIONS(m, "class");
+}
+
+TEST(OpShape, SquaredErrorShapesDiffer) {
+  Graph g;
+  int y = g.add_leaf(Op::Input, nnc::ir::f32({5}, true), "y", {});
+  int t = g.add_leaf(Op::Target, nnc::ir::f32({4}, true), "t", {});
+  std::string m = shape_error(g, Op::SquaredError, {y, t});
+  EXPECT_MENTIONS(m, "f32[B, 5]");
+  EXPECT_MENTIONS(m, "f32[B, 4]");
+}
+
+}  // namespace
