@@ -93,14 +93,14 @@ PipelineIR lower_pipeline(const ir::Program& p, const std::string& name, const H
       Halide::Param<float> scalar(c_name("", n.name));
       Func f(c_name("hyper_", n.name));
       f() = scalar;
-      funcs[id] = {f, {}};
+      funcs[id] = {f, {}, {}};
       out.inputs.push_back(scalar);
     } else {
       Halide::ImageParam buffer = id == p.input ? x
           : Halide::ImageParam(n.type.dtype == ir::DType::F32 ? Halide::Float(32) : Halide::Int(32), n.type.rank(),
                                c_name(n.op == Op::Target ? "" : n.op == Op::Param ? "param_" : "state_", n.name));
       if (id != p.input) constrain([&](int k) { return buffer.dim(k); }, n.type);
-      funcs[id] = {Func(buffer), {}};
+      funcs[id] = {Func(buffer), {}, {}};
       out.inputs.push_back(buffer);
     }
     out.roles.push_back(role);

@@ -5,7 +5,7 @@
 //
 // The stages, in order (each printable with --emit):
 //   parse (frontend/Parser) -> ast -> semantic analysis (frontend/Sema) -> ir
-//   -> autodiff + optimizer update (passes/) -> grad -> lowering and
+//   -> autodiff + optimizer update + dead code elimination (passes/) -> grad -> lowering and
 //   scheduling (codegen/Lower, Schedule) -> schedule, halide, asm
 //   -> AOT compilation and linking (codegen/Emit) -> the program
 #include <CLI/CLI.hpp>
@@ -20,6 +20,7 @@
 #include "compiler/codegen/Lower.h"
 #include "compiler/frontend/Sema.h"
 #include "compiler/passes/Autodiff.h"
+#include "compiler/passes/DeadCode.h"
 #include "compiler/passes/Optimizer.h"
 
 namespace fs = std::filesystem;
@@ -54,6 +55,7 @@ int compile(const std::string& file, const std::string& emit, const std::string&
   try {
     nnc::passes::differentiate(*program);
     nnc::passes::add_optimizer_update(*program);
+    nnc::passes::eliminate_dead_code(*program);
   } catch (const std::exception& e) {
     return fail(e.what());
   }

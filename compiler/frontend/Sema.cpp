@@ -394,10 +394,29 @@ class ModelBuilder {
     return bound;
   }
 
-  std::string param_name(Scope& scope, const std::string& kind, const std::map<std::string, Const>& args) {
+  // The layer's name: `name = "..."`, else the kind and its count (dense0).
+  // Names key the weights file, so two layers may not share one.
+  std::optional<std::string> layer_name(Scope& scope, const std::string& kind, const std::map<std::string, Const>& args,
+                                        const SourceLoc& loc) {
+    std::string name;
+    SourceLoc at = loc;
     auto it = args.find("name");
-    if (it != args.end() && it->second.kind == Const::Kind::String) return scope.prefix + it->second.text;
-    return scope.prefix + kind + std::to_string(scope.counters[kind]++);
+    if (it != args.end()) {
+      if (it->second.kind != Const::Kind::String || it->second.text.empty()) {
+        diags_.error(it->second.loc, "a layer name is a non-empty string: name = \"fc1\"");
+        return std::nullopt;
+      }
+      name = scope.prefix + it->second.text;
+      at = it->second.loc;
+    } else {
+      name = scope.prefix + kind + std::to_string(scope.counters[kind]++);
+    }
+    auto [previous, fresh] = layer_names_.emplace(name, at);
+    if (!fresh) {
+      diags_.error(at, "layer name '" + name + "' is already used at " + previous->second.str() + "; choose another");
+      return std::nullopt;
+    }
+    return name;
   }
 
   // dense(units, weight = glorot, bias = zeros, name = "...")
@@ -418,9 +437,11 @@ class ModelBuilder {
       return -1;
     }
     int64_t n_in = in.dims[0], n_out = int64_t(units->second.number);
-    std::string name = param_name(scope, "dense", *bound);
-    auto w_init = init_of(bound, "weight", ir::Init{ir::Init::Kind::Glorot}, {n_in, n_out});
-    auto b_init = init_of(bound, "bias", ir::Init{ir::Init::Kind::Zeros}, {n_out});
+    std::optional<std::string> layer = layer_name(scope, "dense", *bound, stage.loc);
+    if (!layer) return -1;
+    const std::string& name = *layer;
+    auto w_init = init_of(bound, "weight", init_of_kind(ir::Init::Kind::Glorot), {n_in, n_out});
+    auto b_init = init_of(bound, "bias", init_of_kind(ir::Init::Kind::Zeros), {n_out});
     if (!w_init || !b_init) return -1;
     int w = p_.graph.add_leaf(Op::Param, ir::f32({n_in, n_out}), name + ".weight", stage.loc, *w_init);
     p_.params.push_back(w);
@@ -429,6 +450,12 @@ class ModelBuilder {
     int b = p_.graph.add_leaf(Op::Param, ir::f32({n_out}), name + ".bias", stage.loc, *b_init);
     p_.params.push_back(b);
     return add(Op::BiasAdd, {y, b}, stage.loc, "dense");
+  }
+
+  static ir::Init init_of_kind(ir::Init::Kind kind) {
+    ir::Init init;
+    init.kind = kind;
+    return init;
   }
 
   // Flattens a (nested) list literal, checking it is rectangular.
@@ -467,7 +494,7 @@ class ModelBuilder {
           return init;
         }
         auto n = named.find(c.text);
-        if (n != named.end()) return ir::Init{n->second};
+        if (n != named.end()) return init_of_kind(n->second);
         diags_.error(c.loc, "unknown initialiser '" + c.text + "'" +
                                 did_you_mean(c.text, {"zeros", "glorot", "he", "uniform", "normal", "off"}) +
                                 "; use zeros, glorot, he, uniform(lo, hi), normal(std), a number or a list");
@@ -713,6 +740,7 @@ class ModelBuilder {
   ir::Program p_;
   int loss_output_ = -1;
   bool input_declared_ = false;
+  std::map<std::string, SourceLoc> layer_names_;  // parameter name prefixes in use
 };
 
 }  // namespace

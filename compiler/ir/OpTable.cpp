@@ -47,7 +47,7 @@ std::vector<Expr> as_exprs(const std::vector<Var>& vars) { return {vars.begin(),
 Lowered define(const LowerArgs& a, const Expr& value) {
   Func f(std::string(op_name(a.node.op)) + "_" + std::to_string(a.node.id));
   f(a.vars) = value;
-  return {f, {}};
+  return {f, {}, {}};
 }
 
 Expr in_at(const LowerArgs& a, int k) { return a.in[size_t(k)](as_exprs(a.vars)); }
@@ -169,7 +169,7 @@ Lowered sum_batch_lower(const LowerArgs& a) {
   Func f(std::string("sum_batch_") + std::to_string(a.node.id));
   f(a.vars) = 0.0f;
   f(a.vars) += a.in[0](at);
-  return {f, {}};
+  return {f, {}, {}};
 }
 
 // add, sub, mul, neg: elementwise on equal shapes
