@@ -1,5 +1,7 @@
 #include "runtime/dataset.h"
 
+#include "runtime/file_io.h"
+
 #include <zlib.h>
 
 #include <cerrno>
@@ -203,25 +205,6 @@ std::vector<std::string> split_fields(const std::string& line) {
     }
 }
 
-std::string read_text(const std::string& path) {
-    const int fd = open_for_reading(path);
-    std::string text;
-    char buf[1 << 16];
-    for (;;) {
-        const ssize_t got = ::read(fd, buf, sizeof buf);
-        if (got < 0 && errno == EINTR) continue;
-        if (got < 0) {
-            const int err = errno;
-            ::close(fd);
-            fail(path + ": cannot read: " + std::strerror(err));
-        }
-        if (got == 0) break;
-        text.append(buf, static_cast<size_t>(got));
-    }
-    ::close(fd);
-    return text;
-}
-
 }  // namespace
 
 int64_t Dataset::sample_size() const {
@@ -288,7 +271,7 @@ Dataset load_csv(const std::string& path, int64_t input_width, int64_t target_wi
     const int64_t target_fields = class_targets ? 1 : target_width;
     const size_t want = static_cast<size_t>(input_width + target_fields);
 
-    const std::string text = read_text(path);
+    const std::string text = read_to_end(open_for_reading(path), path);
     bool first_row = true;
     int64_t line_no = 0;
     size_t pos = 0;

@@ -1,5 +1,7 @@
 #include "runtime/safetensors.h"
 
+#include "runtime/file_io.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -95,26 +97,6 @@ std::string directory_of(const std::string& path) {
     if (slash == std::string::npos) return ".";
     if (slash == 0) return "/";
     return path.substr(0, slash);
-}
-
-std::vector<unsigned char> read_whole(const std::string& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) fail(path + ": cannot open: " + std::strerror(errno));
-    std::vector<unsigned char> bytes;
-    unsigned char buf[1 << 16];
-    for (;;) {
-        const ssize_t got = ::read(fd, buf, sizeof buf);
-        if (got < 0 && errno == EINTR) continue;
-        if (got < 0) {
-            const int err = errno;
-            ::close(fd);
-            fail(path + ": cannot read: " + std::strerror(err));
-        }
-        if (got == 0) break;
-        bytes.insert(bytes.end(), buf, buf + got);
-    }
-    ::close(fd);
-    return bytes;
 }
 
 // Reads a JSON array of non-negative integers; false if it is anything else.
@@ -244,12 +226,13 @@ void save_safetensors(const std::string& path, const TensorFile& file) {
 }
 
 TensorFile load_safetensors(const std::string& path) {
-    const std::vector<unsigned char> bytes = read_whole(path);
+    const std::string bytes = read_whole_file(path);
+    const auto* raw = reinterpret_cast<const unsigned char*>(bytes.data());
     if (bytes.size() < 8)
         fail(path + ": file is too short for a safetensors header (" + std::to_string(bytes.size()) +
              " bytes, need at least 8); the file is truncated or not a safetensors file");
     uint64_t header_len = 0;
-    for (int i = 0; i < 8; ++i) header_len |= uint64_t{bytes[i]} << (8 * i);
+    for (int i = 0; i < 8; ++i) header_len |= uint64_t{raw[i]} << (8 * i);
     const uint64_t rest = bytes.size() - 8;
     if (header_len > rest)
         fail(path + ": header length " + std::to_string(header_len) + " runs past the end of the file (" +
@@ -265,7 +248,7 @@ TensorFile load_safetensors(const std::string& path) {
     }
     if (!header.is_object()) fail(path + ": header is not a JSON object; the file is corrupt or not a safetensors file");
 
-    const unsigned char* data = bytes.data() + 8 + header_len;
+    const unsigned char* data = raw + 8 + header_len;
     const uint64_t data_size = rest - header_len;
     TensorFile file;
     std::vector<Entry> entries;

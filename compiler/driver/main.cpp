@@ -121,5 +121,10 @@ int main(int argc, char** argv) {
   options.search_path.push_back(nnc::codegen::default_stdlib_dir());
   for (const std::string& dir : include_dirs) options.search_path.push_back(dir);
   options.model_name = model_name;
-  return compile(file, emit, output, options, target, keep_temps);
+  try {
+    return compile(file, emit, output, options, target, keep_temps);
+  } catch (const std::exception& e) {
+    // A bug in nnc, not in the user's file: still one line and a status.
+    return fail(std::string("internal error: ") + e.what() + " (please report it with the .nn file)");
+  }
 }

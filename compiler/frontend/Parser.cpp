@@ -126,7 +126,8 @@ class AstBuilder {
 
   ast::TensorType tensor_type(NncParser::TensorTypeContext* ctx) {
     ast::TensorType t{loc(ctx), ctx->elem->getText(), {}};
-    for (auto* d : ctx->INT()) t.dims.push_back(std::stoll(d->getText()));
+    // strtoll saturates out-of-range numbers; Sema reports them as too large.
+    for (auto* d : ctx->INT()) t.dims.push_back(std::strtoll(d->getText().c_str(), nullptr, 10));
     return t;
   }
 
@@ -226,12 +227,12 @@ class AstBuilder {
   ast::ExprPtr primary(NncParser::PrimaryContext* ctx) {
     if (auto* c = dynamic_cast<NncParser::NumberLitContext*>(ctx)) {
       auto e = make(ast::Expr::Kind::Number, loc(c));
-      e->number = std::stod(c->NUMBER()->getText());
+      e->number = std::strtod(c->NUMBER()->getText().c_str(), nullptr);  // saturates to inf
       return e;
     }
     if (auto* c = dynamic_cast<NncParser::IntLitContext*>(ctx)) {
       auto e = make(ast::Expr::Kind::Number, loc(c));
-      e->number = std::stod(c->INT()->getText());
+      e->number = std::strtod(c->INT()->getText().c_str(), nullptr);
       e->is_integer = true;
       return e;
     }
@@ -270,7 +271,14 @@ class AstBuilder {
 
 std::optional<ast::Module> parse_module(const std::string& file, const std::string& text, Diagnostics& diags) {
   diags.add_source(file, text);
-  antlr4::ANTLRInputStream input(text);
+  std::unique_ptr<antlr4::ANTLRInputStream> stream;
+  try {
+    stream = std::make_unique<antlr4::ANTLRInputStream>(text);
+  } catch (const std::exception&) {  // ANTLR decodes UTF-8 and throws on bad bytes
+    diags.error(SourceLoc{file, 0, 0}, "the file is not UTF-8 text; save it as UTF-8");
+    return std::nullopt;
+  }
+  antlr4::ANTLRInputStream& input = *stream;
   NncLexer lexer(&input);
   antlr4::CommonTokenStream tokens(&lexer);
   NncParser parser(&tokens);

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <set>
 #include <sstream>
@@ -119,6 +120,17 @@ struct Scope {
   int depth = 0;                         // block nesting, to stop runaway recursion
 };
 
+// Halide indexes buffers with 32-bit integers.
+constexpr long long kMaxElements = 2147483647;
+std::string too_large(const std::string& what) {
+  return what + " is too large: a tensor holds at most 2147483647 values";
+}
+std::string ast_type_text(const ast::TensorType& t) {
+  std::string s = t.elem + "[";
+  for (size_t i = 0; i < t.dims.size(); ++i) s += (i ? ", " : "") + std::to_string(t.dims[i]);
+  return s + "]";
+}
+
 const std::vector<std::string> kActivations = {"step", "sigmoid", "tanh", "relu", "linear", "softmax"};
 const std::vector<std::string> kLosses = {"squared_error", "cross_entropy"};
 
@@ -170,11 +182,18 @@ class ModelBuilder {
  private:
   // -- leaves --------------------------------------------------------------------------
   std::optional<ir::Type> tensor_type(const ast::TensorType& t, bool allow_class) {
-    for (long long d : t.dims)
+    long long elements = 1;
+    for (long long d : t.dims) {
       if (d <= 0) {
         diags_.error(t.loc, "dimensions must be positive, got " + std::to_string(d));
         return std::nullopt;
       }
+      elements = d > kMaxElements ? kMaxElements + 1 : std::min(elements * d, kMaxElements + 1);
+    }
+    if (elements > kMaxElements) {
+      diags_.error(t.loc, too_large(ast_type_text(t)));
+      return std::nullopt;
+    }
     if (t.elem == "f32") return ir::f32(std::vector<int64_t>(t.dims.begin(), t.dims.end()), true);
     if (t.elem == "class" && allow_class) {
       if (t.dims.size() != 1 || t.dims[0] < 2) {
@@ -437,6 +456,11 @@ class ModelBuilder {
       return -1;
     }
     int64_t n_in = in.dims[0], n_out = int64_t(units->second.number);
+    if (units->second.number > double(kMaxElements) || n_in * n_out > kMaxElements) {
+      diags_.error(units->second.loc, too_large("a weight f32[" + std::to_string(n_in) + ", " +
+                                                std::string(units->second.number > double(kMaxElements) ? "..." : std::to_string(n_out)) + "]"));
+      return -1;
+    }
     std::optional<std::string> layer = layer_name(scope, "dense", *bound, stage.loc);
     if (!layer) return -1;
     const std::string& name = *layer;
@@ -541,7 +565,13 @@ class ModelBuilder {
     Const c;
     c.loc = e.loc;
     switch (e.kind) {
-      case Expr::Kind::Number: c.kind = Const::Kind::Number, c.number = e.number, c.is_integer = e.is_integer; break;
+      case Expr::Kind::Number:
+        c.kind = Const::Kind::Number, c.number = e.number, c.is_integer = e.is_integer;
+        if (!(std::fabs(e.number) <= double(std::numeric_limits<float>::max()))) {
+          diags_.error(e.loc, "this number is out of the range of f32 (at most about 3.4e38)");
+          c.number = 0;
+        }
+        break;
       case Expr::Kind::String: c.kind = Const::Kind::String, c.text = e.text; break;
       case Expr::Kind::Name: {
         auto it = scope.consts.find(e.text);

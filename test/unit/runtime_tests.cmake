@@ -12,6 +12,7 @@ add_library(nnc_runtime_support STATIC
   ${NNC_ROOT}/runtime/dataset.cpp
   ${NNC_ROOT}/runtime/safetensors.cpp
   ${NNC_ROOT}/runtime/progress.cpp
+  ${NNC_ROOT}/runtime/file_io.cpp
 )
 target_include_directories(nnc_runtime_support PUBLIC ${NNC_ROOT})
 target_compile_features(nnc_runtime_support PUBLIC cxx_std_17)

@@ -15,7 +15,6 @@
 #include <cmath>
 #include <deque>
 #include <map>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -23,12 +22,14 @@
 #include "compiler/ir/IR.h"
 #include "compiler/passes/Autodiff.h"
 #include "compiler/passes/Optimizer.h"
+#include "test/unit/test_util.h"
 
 namespace {
 
 using nnc::codegen::ArgRole;
 using nnc::ir::Op;
 using nnc::ir::Type;
+using nnc::test::random_values;
 using Values = std::vector<float>;
 
 // A program under test: its graph, its compiled pipelines and the values of
@@ -156,14 +157,6 @@ class Model {
   std::map<std::string, nnc::codegen::PipelineIR> pipelines_;
   std::map<std::string, Halide::Callable> callables_;
 };
-
-Values random_values(size_t n, unsigned seed, float lo = -1.0f, float hi = 1.0f) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> u(lo, hi);
-  Values v(n);
-  for (float& x : v) x = u(rng);
-  return v;
-}
 
 // x [B, 3] -> dense(4) -> sigmoid -> dense(2), squared error against t [B, 2].
 void build_mlp(Model& m) {

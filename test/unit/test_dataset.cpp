@@ -3,42 +3,16 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
-#include <cstdio>
-#include <cstdlib>
 #include <filesystem>
-#include <functional>
 #include <string>
 #include <vector>
 
+#include "test/unit/test_util.h"
+
 using namespace nnc::rt;
-using Bytes = std::vector<unsigned char>;
+using namespace nnc::test;
 
 namespace {
-
-// A fresh directory per test, removed afterwards.
-class TempDir {
-public:
-    TempDir() {
-        char tmpl[] = "/tmp/nnc_dataset_test_XXXXXX";
-        const char* made = ::mkdtemp(tmpl);
-        if (made == nullptr) throw std::runtime_error("mkdtemp failed");
-        path_ = made;
-    }
-    ~TempDir() { std::filesystem::remove_all(path_); }
-    std::string operator/(const std::string& name) const { return path_ + "/" + name; }
-    const std::string& path() const { return path_; }
-
-private:
-    std::string path_;
-};
-
-void write_raw(const std::string& path, const Bytes& bytes) {
-    std::FILE* f = std::fopen(path.c_str(), "wb");
-    ASSERT_NE(f, nullptr) << path;
-    const size_t put = bytes.empty() ? 0 : std::fwrite(bytes.data(), 1, bytes.size(), f);
-    std::fclose(f);
-    ASSERT_EQ(put, bytes.size()) << path;
-}
 
 void write_text(const std::string& path, const std::string& text) { write_raw(path, Bytes(text.begin(), text.end())); }
 
@@ -49,16 +23,6 @@ void write_gz(const std::string& path, const Bytes& bytes) {
         ASSERT_EQ(gzwrite(gz, bytes.data(), static_cast<unsigned>(bytes.size())), static_cast<int>(bytes.size()));
     }
     ASSERT_EQ(gzclose(gz), Z_OK);
-}
-
-Bytes read_raw(const std::string& path) {
-    Bytes out;
-    std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (f == nullptr) return out;
-    int c;
-    while ((c = std::fgetc(f)) != EOF) out.push_back(static_cast<unsigned char>(c));
-    std::fclose(f);
-    return out;
 }
 
 void put_be32(Bytes& b, uint32_t v) {
@@ -82,17 +46,6 @@ Bytes idx_labels(uint32_t count, const Bytes& labels) {
     put_be32(b, count);
     b.insert(b.end(), labels.begin(), labels.end());
     return b;
-}
-
-// The DataError message thrown by f, or a marker so a missing throw fails the
-// comparison with a readable diff.
-std::string error_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const DataError& e) {
-        return e.what();
-    }
-    return "<no DataError>";
 }
 
 // Three 2x2 images and their labels.

@@ -13,13 +13,13 @@
 #include <cmath>
 #include <cstring>
 #include <map>
-#include <random>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "compiler/ir/IR.h"
 #include "compiler/ir/OpTable.h"
+#include "test/unit/test_util.h"
 
 namespace {
 
@@ -28,6 +28,7 @@ using nnc::ir::Graph;
 using nnc::ir::Node;
 using nnc::ir::Op;
 using nnc::ir::Type;
+using nnc::test::random_values;
 using Values = std::vector<float>;
 
 constexpr int kBatch = 3;
@@ -166,14 +167,6 @@ class Net {
   std::map<int, Halide::Param<float>> hypers_;
   std::map<int, Halide::ImageParam> image_params_;
 };
-
-Values random_values(size_t n, unsigned seed, float lo = -1.0f, float hi = 1.0f) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> u(lo, hi);
-  Values v(n);
-  for (float& x : v) x = u(rng);
-  return v;
-}
 
 // Values with |x| in [0.1, 1], both signs: away from relu's and step's kink.
 Values away_from_zero(size_t n, unsigned seed) {

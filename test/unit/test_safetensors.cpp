@@ -5,67 +5,19 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <filesystem>
-#include <functional>
 #include <map>
 #include <string>
 #include <vector>
 
 #include <sys/stat.h>
-#include <unistd.h>
+
+#include "test/unit/test_util.h"
 
 using namespace nnc::rt;
-using Bytes = std::vector<unsigned char>;
+using namespace nnc::test;
 
 namespace {
-
-class TempDir {
-public:
-    TempDir() {
-        char tmpl[] = "/tmp/nnc_safetensors_test_XXXXXX";
-        const char* made = ::mkdtemp(tmpl);
-        if (made == nullptr) throw std::runtime_error("mkdtemp failed");
-        path_ = made;
-    }
-    ~TempDir() {
-        ::chmod(path_.c_str(), 0700);  // a test may have made it read-only
-        std::filesystem::remove_all(path_);
-    }
-    std::string operator/(const std::string& name) const { return path_ + "/" + name; }
-    const std::string& path() const { return path_; }
-
-private:
-    std::string path_;
-};
-
-void write_raw(const std::string& path, const Bytes& bytes) {
-    std::FILE* f = std::fopen(path.c_str(), "wb");
-    ASSERT_NE(f, nullptr) << path;
-    const size_t put = bytes.empty() ? 0 : std::fwrite(bytes.data(), 1, bytes.size(), f);
-    std::fclose(f);
-    ASSERT_EQ(put, bytes.size()) << path;
-}
-
-Bytes read_raw(const std::string& path) {
-    Bytes out;
-    std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (f == nullptr) return out;
-    int c;
-    while ((c = std::fgetc(f)) != EOF) out.push_back(static_cast<unsigned char>(c));
-    std::fclose(f);
-    return out;
-}
-
-std::string error_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const DataError& e) {
-        return e.what();
-    }
-    return "<no DataError>";
-}
 
 // A safetensors file assembled by hand: 8-byte little-endian length, the JSON
 // text, then the data bytes. Independent of the code under test.
