@@ -14,6 +14,7 @@ struct ParamInfo {
   int64_t dims[4];        // row-major
   InitKind init;
   double a, b;            // Constant: a; Uniform: [a, b); Normal: stddev a
+  int64_t fan_in, fan_out;  // Glorot, He: the values each weight connects (kernel taps included)
   const float* literal;   // Literal: rank-product values
   const char* where;      // "model.nn:5:12", for messages
 };
@@ -55,7 +56,11 @@ struct ModelInfo {
   int64_t input_dims[4];
   int64_t classes;          // > 0: the target is a class index in [0, classes)
   int64_t target_width;     // f32 targets: values per sample
+  int target_rank;          // f32 targets: their per-sample shape
+  int64_t target_dims[4];
   int64_t output_width;     // values per sample of the prediction
+  int output_rank;          // and its per-sample shape
+  int64_t output_dims[4];
   bool output_is_probability;  // the prediction is softmax(logits)
   int num_params;
   const ParamInfo* params;

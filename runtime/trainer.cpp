@@ -51,16 +51,37 @@ std::string json_number(double v) {
   return s.str();
 }
 
+// Halide's default handler prints and aborts; ours keeps the message so the
+// failing call can throw it as a one-line error instead.
+std::string& halide_error_text() {
+  static std::string text;
+  return text;
+}
+void keep_halide_error(void*, const char* message) {
+  std::string& text = halide_error_text();
+  text = message;
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+}
+std::string take_halide_error() {
+  std::string text = halide_error_text().empty() ? "unknown Halide error" : halide_error_text();
+  halide_error_text().clear();
+  return text;
+}
+
 }  // namespace
 
 Engine::Engine(const ModelInfo& info) : info_(info) {
-  for (int i = 0; i < info.num_params; ++i) {
-    size_t n = size_t(product(info.params[i].dims, info.params[i].rank));
-    params_.emplace_back(n, 0.0f);
-    next_params_.emplace_back(n, 0.0f);
-  }
-  for (int i = 0; i < info.num_states; ++i) {
-    size_t n = params_[size_t(info.states[i].param)].size();
+  halide_set_error_handler(keep_halide_error);
+  for (int i = 0; i < info.num_params; ++i) params_.emplace_back(size_t(product(info.params[i].dims, info.params[i].rank)), 0.0f);
+}
+
+// Training needs three more copies of the weights (the step's output, the
+// optimizer state and its output); inference does not, so they wait until here.
+void Engine::ensure_training_state() {
+  if (!states_.empty() || info_.num_states == 0) return;
+  for (const auto& p : params_) next_params_.emplace_back(p.size(), 0.0f);
+  for (int i = 0; i < info_.num_states; ++i) {
+    size_t n = params_[size_t(info_.states[i].param)].size();
     states_.emplace_back(n, 0.0f);
     next_states_.emplace_back(n, 0.0f);
   }
@@ -70,7 +91,7 @@ int64_t Engine::input_size() const { return product(info_.input_dims, info_.inpu
 
 int64_t Engine::parameter_count() const {
   int64_t n = 0;
-  for (const auto& p : params_) n += int64_t(p.size());
+  for (int i = 0; i < info_.num_params; ++i) n += product(info_.params[i].dims, info_.params[i].rank);
   return n;
 }
 
@@ -79,8 +100,7 @@ void Engine::init_params(uint64_t seed) {
   for (int i = 0; i < info_.num_params; ++i) {
     const ParamInfo& p = info_.params[i];
     AlignedVector<float>& w = params_[size_t(i)];
-    // Fans of a [in, out] weight; a vector's fan is its length.
-    double fan_in = double(p.dims[0]), fan_out = p.rank > 1 ? double(p.dims[p.rank - 1]) : double(p.dims[0]);
+    double fan_in = double(p.fan_in), fan_out = double(p.fan_out);
     double limit = 0;
     switch (p.init) {
       case InitKind::Zeros: std::fill(w.begin(), w.end(), 0.0f); break;
@@ -219,7 +239,8 @@ void Engine::call(const PipelineInfo& p, const float* x, const void* t, int64_t 
         break;
       case ArgKind::Target:
         if (info_.classes > 0) buffers.emplace_back(Buffer<int32_t>(static_cast<int32_t*>(const_cast<void*>(t)), {int(batch)}));
-        else buffers.emplace_back(Buffer<float>(static_cast<float*>(const_cast<void*>(t)), {int(info_.target_width), int(batch)}));
+        else buffers.emplace_back(Buffer<float>(static_cast<float*>(const_cast<void*>(t)),
+                                                halide_sizes(info_.target_dims, info_.target_rank, batch)));
         break;
       case ArgKind::Param: buffers.push_back(wrap_param(params_[size_t(arg.index)].data(), arg.index)); break;
       case ArgKind::State: buffers.push_back(wrap_param(states_[size_t(arg.index)].data(), info_.states[arg.index].param)); break;
@@ -227,12 +248,14 @@ void Engine::call(const PipelineInfo& p, const float* x, const void* t, int64_t 
       case ArgKind::OutState: buffers.push_back(wrap_param(next_states_[size_t(arg.index)].data(), info_.states[arg.index].param)); break;
       case ArgKind::Hyper: buffers.emplace_back(); args[size_t(a)] = const_cast<float*>(&hypers[arg.index]); continue;
       case ArgKind::OutLoss: buffers.emplace_back(Buffer<float>::make_scalar(loss)); break;
-      case ArgKind::OutOutput: buffers.emplace_back(Buffer<float>(output, {int(info_.output_width), int(batch)})); break;
+      case ArgKind::OutOutput:
+        buffers.emplace_back(Buffer<float>(output, halide_sizes(info_.output_dims, info_.output_rank, batch)));
+        break;
     }
     args[size_t(a)] = buffers.back().raw_buffer();
   }
   int status = p.call(args.data());
-  if (status != 0) throw std::runtime_error("a compiled pipeline failed (Halide error " + std::to_string(status) + ")");
+  if (status != 0) throw std::runtime_error("a compiled pipeline failed: " + take_halide_error());
 }
 
 bool Engine::targets_are_binary(const Dataset& d) const {
@@ -259,6 +282,7 @@ void Engine::accumulate_accuracy(const float* out, const Dataset& d, const std::
 }
 
 void Engine::train(Dataset& data, const Dataset* test, const TrainOptions& o) {
+  ensure_training_state();
   const int64_t n_in = input_size(), width = info_.output_width, tw = info_.classes > 0 ? 1 : info_.target_width;
   const int64_t batch = std::min(o.batch, data.count);
   AlignedVector<float> x(size_t(batch * n_in)), t(size_t(batch * tw)), out(size_t(batch * width));
@@ -397,6 +421,7 @@ std::vector<float> Engine::predict(const float* inputs, int64_t count) {
 }
 
 double Engine::bench_train_step(int64_t batch, int steps) {
+  ensure_training_state();
   Rng rng(1);
   AlignedVector<float> x(size_t(batch * input_size()));
   AlignedVector<float> t(size_t(batch * std::max<int64_t>(1, info_.target_width)));

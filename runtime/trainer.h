@@ -63,6 +63,7 @@ class Engine {
   double bench_predict_latency_us(int calls);
 
  private:
+  void ensure_training_state();
   void call(const PipelineInfo& p, const float* x, const void* t, int64_t batch, float* loss, float* output,
             const float* hypers);
   void accumulate_accuracy(const float* outputs, const Dataset& d, const std::vector<int64_t>& index, int64_t first,

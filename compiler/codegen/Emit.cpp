@@ -78,6 +78,7 @@ std::string model_info_source(const ir::Program& p, const std::vector<PipelineIR
     const ir::Node& n = g.node(p.params[i]);
     s << "  {" << quoted(n.name) << ", " << n.type.dims.size() << ", " << dims_init(n.type.dims)
       << ", InitKind::" << init_kind_name(n.init.kind) << ", " << n.init.a << ", " << n.init.b << ", "
+      << n.init.fan_in << ", " << n.init.fan_out << ", "
       << (n.init.kind == ir::Init::Kind::Literal ? "literal_" + std::to_string(i) : std::string("nullptr")) << ", "
       << quoted(n.loc.str()) << "},\n";
   }
@@ -100,7 +101,11 @@ std::string model_info_source(const ir::Program& p, const std::vector<PipelineIR
     << "  " << quoted(p.name) << ", " << quoted(p.source_file) << ",\n"
     << "  " << x.dims.size() << ", " << dims_init(x.dims) << ",\n"
     << "  " << p.classes << ", " << (p.classes ? 0 : g.node(p.target).type.elements()) << ", "
-    << g.node(p.output).type.elements() << ", " << (g.node(p.output).op == ir::Op::Softmax ? "true" : "false") << ",\n"
+    << (p.classes ? 0 : g.node(p.target).type.dims.size()) << ", "
+    << dims_init(p.classes ? std::vector<int64_t>{} : g.node(p.target).type.dims) << ",\n"
+    << "  " << g.node(p.output).type.elements() << ", " << g.node(p.output).type.dims.size() << ", "
+    << dims_init(g.node(p.output).type.dims) << ", "
+    << (g.node(p.output).op == ir::Op::Softmax ? "true" : "false") << ",\n"
     << "  " << p.params.size() << ", params, " << p.states.size() << ", states, " << p.hypers.size() << ", hypers,\n";
   for (const PipelineIR& pl : pipelines)
     s << "  {nnc_" << pl.name << "_argv, " << pl.roles.size() << ", " << pl.name << "_args},\n";

@@ -21,6 +21,14 @@ const char* why_materialised(const ir::Program& p, int id, const std::set<int>& 
   return nullptr;
 }
 
+// The largest of 4, 2, 1 that divides n: output channels computed together
+// from one load of the input (each a separate vector of accumulators).
+int channel_tile(int64_t n) {
+  for (int u : {4, 2})
+    if (n % u == 0) return u;
+  return 1;
+}
+
 // The largest of 32, 16, 8 that divides n, else n itself when small (a
 // single vector with lanes to spare), else 16 with a guarded tail.
 int feature_tile(int64_t n, int vector_width) {
@@ -76,6 +84,27 @@ void schedule_pipeline(const ir::Program& p, const std::vector<int>& nodes, cons
           .parallel(io);
       tile_of[id] = {jo, io};
       if (log) *log << "  %" << id << ": tiles of " << tile_j << " features x " << rows << " rows, vectorized over features, parallel over rows\n";
+    } else if (type.rank() >= 3) {
+      // An image f(s.., c, b): rows of the innermost spatial dim in vectors,
+      // a few channels at a time (unrolled), channels x batch in parallel.
+      const int64_t width = type.dims.back();
+      const size_t c = v.size() - 2;  // Halide index of the channels (a weight gradient: its inputs)
+      const int64_t c_size = type.dims[type.dims.size() - 1 - c];
+      const int tile_w = feature_tile(width, vector_width), unroll_c = channel_tile(c_size);
+      Var wo("wo"), wi("wi"), co("co"), ci("ci"), outer("outer");
+      f.split(v[0], wo, wi, tile_w, TailStrategy::GuardWithIf)
+          .split(v[c], co, ci, unroll_c)
+          .reorder(wi, ci, wo)
+          .vectorize(wi)
+          .unroll(ci);
+      // Everything outside the tile: (rows..., co, b) -> one parallel loop.
+      std::vector<Halide::VarOrRVar> outside;
+      for (size_t k = 1; k < c; ++k) outside.push_back(v[k]);
+      outside.push_back(co);
+      outside.push_back(v.back());
+      f.reorder(outside).fuse(co, v.back(), outer).parallel(outer);
+      tile_of[id] = {wo, outer};
+      if (log) *log << "  %" << id << ": rows of " << tile_w << " vectorized, " << unroll_c << " channels at a time, parallel over channels x batch\n";
     } else if (type.rank() >= 1) {
       const int64_t inner = type.batched && type.dims.empty() ? 0 : type.dims.back();
       if (inner >= vector_width) f.vectorize(v[0], vector_width, TailStrategy::GuardWithIf);
@@ -93,14 +122,25 @@ void schedule_pipeline(const ir::Program& p, const std::vector<int>& nodes, cons
   // materialised value that consumes the product.
   for (int id : nodes) {
     const ir::Lowered& l = funcs.at(id);
-    if (ir::op_def(g.node(id).op).schedule != Schedule::Gemm) continue;
+    Schedule kind = ir::op_def(g.node(id).op).schedule;
+    if (kind != Schedule::Gemm && kind != Schedule::Conv) continue;
     int home = home_of(id);
     auto tile = tile_of.find(home);
-    if (tile == tile_of.end()) throw std::runtime_error("a matrix product without a 2-D home");
+    if (tile == tile_of.end()) throw std::runtime_error("a product without a tiled home");
     Func acc = l.accumulator;
     const std::vector<Var>& v = vars.at(id);
-    acc.compute_at(funcs.at(home).value, tile->second.first).vectorize(v[0]).unroll(v[1]);
-    acc.update().reorder(v[0], v[1], l.reduction.x).vectorize(v[0]).unroll(v[1]);
+    if (kind == Schedule::Gemm) {
+      acc.compute_at(funcs.at(home).value, tile->second.first).vectorize(v[0]).unroll(v[1]);
+      acc.update().reorder(v[0], v[1], l.reduction.x).vectorize(v[0]).unroll(v[1]);
+    } else {
+      // Accumulators for one row tile x the unrolled channels; the taps loop
+      // outside them, so each input load feeds every unrolled channel.
+      const size_t c = v.size() - 2;
+      std::vector<Halide::VarOrRVar> order{v[0], v[c]};
+      for (int k = 0; k < l.reduction.dimensions(); ++k) order.push_back(l.reduction[k]);
+      acc.compute_at(funcs.at(home).value, tile->second.first).vectorize(v[0]).unroll(v[c]);
+      acc.update().reorder(order).vectorize(v[0]).unroll(v[c]);
+    }
     if (log) {
       *log << "  %" << id << " " << ir::op_name(g.node(id).op) << ": accumulates in the register tile of %" << home;
       if (home != id) *log << " (fused: its epilogue is inlined there)";

@@ -133,6 +133,7 @@ std::string ast_type_text(const ast::TensorType& t) {
 
 const std::vector<std::string> kActivations = {"step", "sigmoid", "tanh", "relu", "linear", "softmax"};
 const std::vector<std::string> kLosses = {"squared_error", "cross_entropy"};
+const std::vector<std::string> kLayers = {"dense", "conv", "maxpool", "avgpool", "flatten"};
 
 class ModelBuilder {
  public:
@@ -245,11 +246,12 @@ class ModelBuilder {
 
   // -- values ----------------------------------------------------------------------------
   // Adds an op; a shape error becomes a diagnostic at `loc`, prefixed by `what`.
-  int add(Op op, std::vector<int> inputs, const SourceLoc& loc, const std::string& what) {
+  int add(Op op, std::vector<int> inputs, const SourceLoc& loc, const std::string& what,
+          std::vector<int64_t> attrs = {}) {
     for (int in : inputs)
       if (in < 0) return -1;
     try {
-      return p_.graph.add(op, std::move(inputs), loc);
+      return p_.graph.add(op, std::move(inputs), loc, std::move(attrs));
     } catch (const ir::ShapeError& e) {
       diags_.error(loc, what + ": " + e.what());
       return -1;
@@ -335,12 +337,12 @@ class ModelBuilder {
   }
   static bool is_loss(const std::string& n) { return std::find(kLosses.begin(), kLosses.end(), n) != kLosses.end(); }
   bool is_layer(const std::string& n) const {
-    return n == "dense" || std::find(kActivations.begin(), kActivations.end(), n) != kActivations.end() ||
-           blocks_.count(n);
+    return std::find(kLayers.begin(), kLayers.end(), n) != kLayers.end() ||
+           std::find(kActivations.begin(), kActivations.end(), n) != kActivations.end() || blocks_.count(n);
   }
   std::vector<std::string> layer_names() const {
     std::vector<std::string> names = kActivations;
-    names.push_back("dense");
+    names.insert(names.end(), kLayers.begin(), kLayers.end());
     for (const auto& [name, b] : blocks_) names.push_back(name);
     return names;
   }
@@ -371,6 +373,9 @@ class ModelBuilder {
       return activation(name, v, stage.loc);
     }
     if (name == "dense") return dense(v, stage, args, arg_names, scope);
+    if (name == "conv") return conv(v, stage, args, arg_names, scope);
+    if (name == "maxpool" || name == "avgpool") return pool(name, v, stage, args, arg_names);
+    if (name == "flatten") return flatten(v, stage, args);
     auto block = blocks_.find(name);
     if (block != blocks_.end()) return expand_block(*block->second, v, stage, args, arg_names, scope);
     if (scope.values.count(name))
@@ -463,17 +468,137 @@ class ModelBuilder {
     }
     std::optional<std::string> layer = layer_name(scope, "dense", *bound, stage.loc);
     if (!layer) return -1;
-    const std::string& name = *layer;
-    auto w_init = init_of(bound, "weight", init_of_kind(ir::Init::Kind::Glorot), {n_in, n_out});
+    return weighted_layer(v, Op::MatMul, "dense", *layer, {n_in, n_out}, n_in, n_out, *bound, stage.loc, {});
+  }
+
+  // A layer's parameters and ops: the weight (initialised with the fans
+  // Glorot and He need), the op applying it, and the bias - one per output
+  // feature or channel - unless bias = off.
+  int weighted_layer(int v, Op op, const std::string& what, const std::string& name, const std::vector<int64_t>& w_shape,
+                     int64_t fan_in, int64_t fan_out, const std::map<std::string, Const>& bound, const SourceLoc& loc,
+                     std::vector<int64_t> attrs) {
+    const int64_t n_out = op == Op::MatMul ? w_shape[1] : w_shape[0];
+    auto w_init = init_of(bound, "weight", init_of_kind(ir::Init::Kind::Glorot), w_shape);
     auto b_init = init_of(bound, "bias", init_of_kind(ir::Init::Kind::Zeros), {n_out});
     if (!w_init || !b_init) return -1;
-    int w = p_.graph.add_leaf(Op::Param, ir::f32({n_in, n_out}), name + ".weight", stage.loc, *w_init);
+    w_init->fan_in = fan_in, w_init->fan_out = fan_out;
+    int w = p_.graph.add_leaf(Op::Param, ir::f32(w_shape), name + ".weight", loc, *w_init);
     p_.params.push_back(w);
-    int y = add(Op::MatMul, {v, w}, stage.loc, "dense");
+    int y = add(op, {v, w}, loc, what, std::move(attrs));
     if (b_init->kind == ir::Init::Kind::Constant && std::isnan(b_init->a)) return y;  // bias = off
-    int b = p_.graph.add_leaf(Op::Param, ir::f32({n_out}), name + ".bias", stage.loc, *b_init);
+    int b = p_.graph.add_leaf(Op::Param, ir::f32({n_out}), name + ".bias", loc, *b_init);
     p_.params.push_back(b);
-    return add(Op::BiasAdd, {y, b}, stage.loc, "dense");
+    return add(Op::BiasAdd, {y, b}, loc, what);
+  }
+
+  // One positive (or non-negative) integer per spatial dim: a single number
+  // means the same for every dim.
+  std::optional<std::vector<int64_t>> per_dim(const Const& c, size_t n, const std::string& what, int64_t least) {
+    std::vector<Const> items = c.kind == Const::Kind::List ? c.items : std::vector<Const>(n, c);
+    std::string problem = items.size() == n ? "" : "a list of " + std::to_string(items.size());
+    std::vector<int64_t> out;
+    for (const Const& item : items) {
+      bool fits = item.kind == Const::Kind::Number && item.is_integer && item.number >= double(least) && item.number < 1e6;
+      if (!fits && problem.empty()) {
+        std::ostringstream shown;
+        shown << item.number;
+        problem = item.kind == Const::Kind::Number ? shown.str() : item.describe();
+      }
+      out.push_back(fits ? int64_t(item.number) : 0);
+    }
+    if (!problem.empty()) {
+      diags_.error(c.loc, what + " must be " + (least > 0 ? "a positive integer" : "a non-negative integer") +
+                              (n > 1 ? " (or a list of " + std::to_string(n) + ")" : std::string()) + ", got " + problem);
+      return std::nullopt;
+    }
+    return out;
+  }
+
+  // The image an image layer applies to: f32[B, channels, length] or
+  // f32[B, channels, height, width]; returns its number of spatial dims.
+  std::optional<size_t> image_dims(int v, const std::string& layer, const SourceLoc& loc) {
+    const ir::Type& in = p_.graph.node(v).type;
+    if (!in.batched || in.dtype != ir::DType::F32 || in.dims.size() < 2 || in.dims.size() > 3) {
+      diags_.error(loc, layer + " needs an image f32[B, channels, height, width] or f32[B, channels, length], got " + in.str());
+      return std::nullopt;
+    }
+    return in.dims.size() - 1;
+  }
+
+  // conv(channels, kernel = k, stride = 1, pad = 0 | same, weight = glorot, bias = zeros, name = "...")
+  int conv(int v, const Expr& stage, const std::vector<Const>& args, const std::vector<std::string>& names, Scope& scope) {
+    auto bound = bind_args("conv", stage.loc, {"channels", "kernel", "stride", "pad", "weight", "bias", "name"}, args, names);
+    if (!bound) return -1;
+    auto channels = bound->find("channels");
+    auto kernel = bound->find("kernel");
+    if (channels == bound->end() || kernel == bound->end()) {
+      diags_.error(stage.loc, "conv needs output channels and a kernel size: conv(6, kernel = 5)");
+      return -1;
+    }
+    auto n = image_dims(v, "conv", stage.loc);
+    if (!n) return -1;
+    auto out_channels = per_dim(channels->second, 1, "the number of channels", 1);
+    auto k = per_dim(kernel->second, *n, "the kernel size", 1);
+    Const one, zero;
+    one.number = 1, one.is_integer = true, zero.is_integer = true;
+    auto stride = per_dim(bound->count("stride") ? bound->at("stride") : one, *n, "the stride", 1);
+    std::optional<std::vector<int64_t>> pad;
+    auto pad_arg = bound->find("pad");
+    if (pad_arg != bound->end() && pad_arg->second.kind == Const::Kind::Symbol && pad_arg->second.text == "same") {
+      // Keeps the size at stride 1: (k - 1) / 2 on each side, for odd kernels.
+      if (k) {
+        pad.emplace();
+        for (int64_t kd : *k) pad->push_back((kd - 1) / 2);
+        if (std::any_of(k->begin(), k->end(), [](int64_t kd) { return kd % 2 == 0; })) {
+          diags_.error(pad_arg->second.loc, "pad = same needs an odd kernel size; give the padding as a number");
+          pad.reset();
+        }
+      }
+    } else {
+      pad = per_dim(pad_arg != bound->end() ? pad_arg->second : zero, *n, "the padding", 0);
+    }
+    if (!out_channels || !k || !stride || !pad) return -1;
+    const ir::Type& in = p_.graph.node(v).type;
+    std::vector<int64_t> w_shape{(*out_channels)[0], in.dims[0]};
+    int64_t taps = 1;
+    for (int64_t kd : *k) w_shape.push_back(kd), taps *= kd;
+    std::vector<int64_t> attrs = *stride;
+    attrs.insert(attrs.end(), pad->begin(), pad->end());
+    std::optional<std::string> layer = layer_name(scope, "conv", *bound, stage.loc);
+    if (!layer) return -1;
+    return weighted_layer(v, Op::Conv, "conv", *layer, w_shape, in.dims[0] * taps, w_shape[0] * taps, *bound,
+                          stage.loc, attrs);
+  }
+
+  // maxpool(window, stride = window), avgpool(window, stride = window)
+  int pool(const std::string& kind, int v, const Expr& stage, const std::vector<Const>& args,
+           const std::vector<std::string>& names) {
+    auto bound = bind_args(kind, stage.loc, {"window", "stride"}, args, names);
+    if (!bound) return -1;
+    auto window_arg = bound->find("window");
+    if (window_arg == bound->end()) {
+      diags_.error(stage.loc, kind + " needs a window size: " + kind + "(2)");
+      return -1;
+    }
+    auto n = image_dims(v, kind, stage.loc);
+    if (!n) return -1;
+    auto window = per_dim(window_arg->second, *n, "the window", 1);
+    auto stride = per_dim(bound->count("stride") ? bound->at("stride") : window_arg->second, *n, "the stride", 1);
+    if (!window || !stride) return -1;
+    std::vector<int64_t> attrs = *window;
+    attrs.insert(attrs.end(), stride->begin(), stride->end());
+    return add(kind == "maxpool" ? Op::MaxPool : Op::AvgPool, {v}, stage.loc, kind, attrs);
+  }
+
+  // flatten: an image (or any shape) as one row of features per sample.
+  int flatten(int v, const Expr& stage, const std::vector<Const>& args) {
+    if (!args.empty()) diags_.error(stage.loc, "flatten takes no arguments");
+    const ir::Type& in = p_.graph.node(v).type;
+    if (in.dims.size() <= 1) {
+      diags_.error(stage.loc, "flatten of " + in.str() + ", which is already flat; remove the flatten");
+      return -1;
+    }
+    return add(Op::Reshape, {v}, stage.loc, "flatten", {in.elements()});
   }
 
   static ir::Init init_of_kind(ir::Init::Kind kind) {
@@ -632,7 +757,9 @@ class ModelBuilder {
     if (!bound) return -1;
     Scope inner;
     inner.depth = outer.depth + 1;
-    inner.prefix = outer.prefix + block.name + std::to_string(outer.counters[block.name]++) + ".";
+    // dense_relu0, or vgg16_0 where the name ends in a digit.
+    const char* joint = std::isdigit(static_cast<unsigned char>(block.name.back())) ? "_" : "";
+    inner.prefix = outer.prefix + block.name + joint + std::to_string(outer.counters[block.name]++) + ".";
     for (const ast::BlockParam& p : block.params) {
       auto it = bound->find(p.name);
       if (it != bound->end()) inner.consts[p.name] = it->second;

@@ -40,7 +40,7 @@ std::string Init::str() const {
   return s.str();
 }
 
-int Graph::add(Op op, std::vector<int> inputs, SourceLoc loc) {
+int Graph::add(Op op, std::vector<int> inputs, SourceLoc loc, std::vector<int64_t> attrs) {
   std::vector<const Type*> types;
   for (int id : inputs) types.push_back(&node(id).type);
   const OpDef& def = op_def(op);
@@ -51,7 +51,8 @@ int Graph::add(Op op, std::vector<int> inputs, SourceLoc loc) {
   n.id = size();
   n.op = op;
   n.inputs = std::move(inputs);
-  n.type = def.shape(types);
+  n.type = def.shape(types, attrs);
+  n.attrs = std::move(attrs);
   n.loc = std::move(loc);
   nodes_.push_back(std::move(n));
   return nodes_.back().id;

@@ -40,6 +40,7 @@ struct Init {
   Kind kind = Kind::Zeros;
   double a = 0, b = 0;          // Constant: a; Uniform: [a, b); Normal: stddev a
   std::vector<float> values;    // Literal, row-major
+  int64_t fan_in = 1, fan_out = 1;  // for Glorot and He: inputs and outputs each value connects
   std::string str() const;
 };
 
@@ -57,6 +58,7 @@ struct Node {
   SourceLoc loc;      // the .nn text that made this node
   std::string name;   // leaves: the name users see (x, dense0.weight, lr); else ""
   Init init;          // Param only
+  std::vector<int64_t> attrs;  // per-op settings (strides, padding, ...): OpTable.cpp says which
 };
 
 // Thrown by shape rules; Sema turns it into a diagnostic at the node's line.
@@ -67,7 +69,7 @@ struct ShapeError : std::runtime_error {
 class Graph {
  public:
   // Adds an operation; its type comes from the op's shape rule (may throw ShapeError).
-  int add(Op op, std::vector<int> inputs, SourceLoc loc);
+  int add(Op op, std::vector<int> inputs, SourceLoc loc, std::vector<int64_t> attrs = {});
   // Adds a leaf (Input, Target, Param, State, Hyper) of a given type.
   int add_leaf(Op op, Type type, std::string name, SourceLoc loc, Init init = {});
 

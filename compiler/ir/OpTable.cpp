@@ -23,11 +23,11 @@ using Halide::Var;
 
 [[noreturn]] void fail(const std::string& message) { throw ShapeError(message); }
 
-Type leaf_shape(const std::vector<const Type*>&) { fail("a leaf has no shape rule"); }
+Type leaf_shape(const Types&, const Attrs&) { fail("a leaf has no shape rule"); }
 
-Type same_as_first(const std::vector<const Type*>& in) { return *in[0]; }
+Type same_as_first(const Types& in, const Attrs&) { return *in[0]; }
 
-Type same_types(const std::vector<const Type*>& in) {
+Type same_types(const Types& in, const Attrs&) {
   for (const Type* t : in)
     if (*t != *in[0]) fail("operands have different shapes: " + in[0]->str() + " and " + t->str());
   return *in[0];
@@ -100,7 +100,7 @@ RowStats row_stats(const LowerArgs& a, const Func& logits, int64_t classes) {
   return s;
 }
 
-Type softmax_shape(const std::vector<const Type*>& in) {
+Type softmax_shape(const Types& in, const Attrs&) {
   require_f32(*in[0], "softmax's input");
   if (!in[0]->batched || in[0]->dims.size() != 1) fail("softmax needs a flat f32[B, n] input, got " + in[0]->str());
   return *in[0];
@@ -109,7 +109,7 @@ Type softmax_shape(const std::vector<const Type*>& in) {
 // ---- the rules, op by op --------------------------------------------------------
 
 // matmul(x: [B, in], W: [in, out]) -> [B, out]
-Type matmul_shape(const std::vector<const Type*>& in) {
+Type matmul_shape(const Types& in, const Attrs&) {
   const Type &x = *in[0], &w = *in[1];
   if (!x.batched || x.dims.size() != 1) fail("needs a flat input f32[B, n], got " + x.str());
   if (w.batched || w.dims.size() != 2 || w.dims[0] != x.dims[0])
@@ -127,7 +127,7 @@ Lowered matmul_lower(const LowerArgs& a) {
 }
 
 // matmul_tn(x: [B, in], dy: [B, out]) -> [in, out] = x^T dy, summed over the batch
-Type matmul_tn_shape(const std::vector<const Type*>& in) {
+Type matmul_tn_shape(const Types& in, const Attrs&) {
   const Type &x = *in[0], &dy = *in[1];
   if (!x.batched || !dy.batched || x.dims.size() != 1 || dy.dims.size() != 1)
     fail("needs two flat batched operands, got " + x.str() + " and " + dy.str());
@@ -139,37 +139,352 @@ Lowered matmul_tn_lower(const LowerArgs& a) {
 }
 
 // transpose(W: [m, n]) -> [n, m]
-Type transpose_shape(const std::vector<const Type*>& in) {
+Type transpose_shape(const Types& in, const Attrs&) {
   if (in[0]->batched || in[0]->dims.size() != 2) fail("transpose needs a matrix, got " + in[0]->str());
   return f32({in[0]->dims[1], in[0]->dims[0]}, false);
 }
 Lowered transpose_lower(const LowerArgs& a) { return define(a, a.in[0](a.vars[1], a.vars[0])); }
 
-// bias_add(y: [B, n], b: [n]) -> [B, n]
-Type bias_add_shape(const std::vector<const Type*>& in) {
+// bias_add(y: [B, C, ...], b: [C]) -> [B, C, ...]: one bias per feature (dense)
+// or per channel (conv), the same at every position.
+Type bias_add_shape(const Types& in, const Attrs&) {
   const Type &y = *in[0], &b = *in[1];
-  if (!y.batched || b.batched || b.dims != y.dims) fail("bias " + b.str() + " does not fit " + y.str());
+  if (!y.batched || b.batched || y.dims.empty() || b.dims != std::vector<int64_t>{y.dims[0]})
+    fail("bias " + b.str() + " does not fit " + y.str());
   return y;
 }
-std::vector<int> bias_add_grad(Graph& g, const Node& n, int dy) { return {dy, g.add(Op::SumBatch, {dy}, n.loc)}; }
+std::vector<int> bias_add_grad(Graph& g, const Node& n, int dy) { return {dy, g.add(Op::BiasGrad, {dy}, n.loc)}; }
 Lowered bias_add_lower(const LowerArgs& a) {
-  std::vector<Expr> per_sample(a.vars.begin(), a.vars.end() - 1);
-  return define(a, in_at(a, 0) + a.in[1](per_sample));
+  const Halide::Var& channel = a.vars[a.vars.size() - 2];  // just outside the batch
+  return define(a, in_at(a, 0) + a.in[1](channel));
 }
 
-// sum_batch(x: [B, ...]) -> [...]
-Type sum_batch_shape(const std::vector<const Type*>& in) {
-  if (!in[0]->batched) fail("sum_batch needs a batched value, got " + in[0]->str());
-  return f32(in[0]->dims, false);
+// bias_grad(dy: [B, C, ...]) -> [C]: sums over the batch and every position
+Type bias_grad_shape(const Types& in, const Attrs&) {
+  if (!in[0]->batched || in[0]->dims.empty()) fail("bias_grad needs a batched value, got " + in[0]->str());
+  return f32({in[0]->dims[0]}, false);
 }
-Lowered sum_batch_lower(const LowerArgs& a) {
-  RDom r(0, a.batch, "b");
-  std::vector<Expr> at = as_exprs(a.vars);
-  at.push_back(r);
-  Func f(std::string("sum_batch_") + std::to_string(a.node.id));
+Lowered bias_grad_lower(const LowerArgs& a) {
+  const Type& t = *a.in_types[0];
+  Halide::Region positions;
+  for (size_t d = t.dims.size() - 1; d >= 1; --d) positions.emplace_back(0, int(t.dims[d]));
+  positions.emplace_back(0, a.batch);
+  RDom r(positions, "p");
+  std::vector<Expr> at;
+  for (int d = 0; d + 1 < r.dimensions(); ++d) at.push_back(r[d]);
+  at.push_back(a.vars[0]);
+  at.push_back(r[r.dimensions() - 1]);
+  Func f(std::string("bias_grad_") + std::to_string(a.node.id));
   f(a.vars) = 0.0f;
   f(a.vars) += a.in[0](at);
   return {f, {}, {}};
+}
+
+// ---- images: [B, C, S0, S1] (2-D) or [B, C, S0] (1-D), Halide f(s1, s0, c, b) --------
+
+// The Halide coordinates of an image value from row-major spatial indices.
+std::vector<Expr> image_at(const std::vector<Expr>& spatial, Expr c, Expr b) {
+  std::vector<Expr> at(spatial.rbegin(), spatial.rend());
+  at.push_back(c);
+  at.push_back(b);
+  return at;
+}
+// The row-major spatial Vars of a lowering's result (the reverse of Halide's).
+std::vector<Expr> spatial_vars(const LowerArgs& a) {
+  size_t n = a.vars.size() - 2;
+  std::vector<Expr> s;
+  for (size_t d = 0; d < n; ++d) s.push_back(a.vars[n - 1 - d]);
+  return s;
+}
+int64_t spatial_rank(const Type& t) { return int64_t(t.dims.size()) - 1; }
+
+// A window sliding over n spatial dims: out = (in + 2 pad - k) / stride + 1.
+int64_t window_out(int64_t in, int64_t k, int64_t stride, int64_t pad) { return (in + 2 * pad - k) / stride + 1; }
+
+// The image x, zero outside its extent, so padded reads need no branches
+// in the loop body (Halide lifts the bounds test out where it can).
+Func zero_padded(const Func& x, const Type& t) {
+  Halide::Region bounds;
+  for (auto it = t.dims.rbegin(); it + 1 != t.dims.rend(); ++it) bounds.emplace_back(0, int(*it));
+  bounds.emplace_back(Expr(), Expr());  // channels: always in range
+  bounds.emplace_back(Expr(), Expr());  // batch
+  return Halide::BoundaryConditions::constant_exterior(x, 0.0f, bounds);
+}
+
+// conv(x: [B, Cin, S...], W: [Cout, Cin, K...]) -> [B, Cout, O...]
+// attrs: strides (one per spatial dim), then paddings.
+Type conv_shape(const Types& in, const Attrs& attrs) {
+  const Type &x = *in[0], &w = *in[1];
+  const int64_t n = spatial_rank(x);
+  if (!x.batched || n < 1 || n > 2) fail("needs an image f32[B, channels, length] or f32[B, channels, height, width], got " + x.str());
+  if (w.batched || int64_t(w.dims.size()) != n + 2 || w.dims[1] != x.dims[0])
+    fail("input " + x.str() + " does not fit kernel " + w.str());
+  if (int64_t(attrs.size()) != 2 * n) fail("conv needs a stride and a padding per spatial dimension");
+  std::vector<int64_t> out{w.dims[0]};
+  for (int64_t d = 0; d < n; ++d) {
+    int64_t k = w.dims[size_t(2 + d)], stride = attrs[size_t(d)], pad = attrs[size_t(n + d)];
+    if (stride < 1) fail("stride must be at least 1, got " + std::to_string(stride));
+    if (pad < 0) fail("padding must not be negative, got " + std::to_string(pad));
+    if (k > x.dims[size_t(1 + d)] + 2 * pad)
+      fail("kernel " + w.str() + " is larger than the padded input " + x.str() + " (padding " + std::to_string(pad) + ")");
+    out.push_back(window_out(x.dims[size_t(1 + d)], k, stride, pad));
+  }
+  return f32(out, true);
+}
+std::vector<int> conv_grad(Graph& g, const Node& n, int dy) {
+  const Type& x = g.node(n.inputs[0]).type;
+  Attrs input_attrs = n.attrs;  // strides, pads, then the input's spatial size
+  input_attrs.insert(input_attrs.end(), x.dims.begin() + 1, x.dims.end());
+  const Type& w = g.node(n.inputs[1]).type;
+  Attrs weight_attrs = n.attrs;  // strides, pads, then the kernel size
+  weight_attrs.insert(weight_attrs.end(), w.dims.begin() + 2, w.dims.end());
+  return {g.add(Op::ConvGradInput, {dy, n.inputs[1]}, n.loc, input_attrs),
+          g.add(Op::ConvGradWeight, {n.inputs[0], dy}, n.loc, weight_attrs)};
+}
+Lowered conv_lower(const LowerArgs& a) {
+  const Type &x = *a.in_types[0], &w = *a.in_types[1];
+  const size_t n = size_t(spatial_rank(x));
+  Func xp = zero_padded(a.in[0], x);
+  Halide::Region taps;  // Halide order: kernel dims innermost first, then input channels
+  for (size_t d = n; d-- > 0;) taps.emplace_back(0, int(w.dims[2 + d]));
+  taps.emplace_back(0, int(x.dims[0]));
+  RDom r(taps, "tap");
+  std::vector<Expr> out = spatial_vars(a), in, kernel;
+  for (size_t d = 0; d < n; ++d) {
+    Expr k = r[int(n - 1 - d)];
+    in.push_back(out[d] * int(a.node.attrs[d]) + k - int(a.node.attrs[n + d]));
+    kernel.push_back(k);
+  }
+  Expr ci = r[int(n)], co = a.vars[n], b = a.vars[n + 1];
+  std::vector<Expr> w_at(kernel.rbegin(), kernel.rend());
+  w_at.push_back(ci);
+  w_at.push_back(co);
+  std::string base = "conv_" + std::to_string(a.node.id);
+  Func acc(base + "_acc"), value(base);
+  acc(a.vars) = 0.0f;
+  acc(a.vars) += xp(image_at(in, ci, b)) * a.in[1](w_at);
+  value(a.vars) = acc(a.vars);
+  return {value, acc, r};
+}
+
+// conv_grad_input(dy: [B, Cout, O...], W) -> [B, Cin, S...]: every input
+// position collects the gradient of each output whose window covered it.
+// attrs: strides, pads, the input's spatial size.
+Type conv_grad_input_shape(const Types& in, const Attrs& attrs) {
+  const Type& w = *in[1];
+  std::vector<int64_t> dims{w.dims[1]};
+  dims.insert(dims.end(), attrs.begin() + int64_t(2 * (w.dims.size() - 2)), attrs.end());
+  return f32(dims, true);
+}
+Lowered conv_grad_input_lower(const LowerArgs& a) {
+  const Type &dy = *a.in_types[0], &w = *a.in_types[1];
+  const size_t n = size_t(spatial_rank(dy));
+  Func dyp = zero_padded(a.in[0], dy);
+  Halide::Region taps;
+  for (size_t d = n; d-- > 0;) taps.emplace_back(0, int(w.dims[2 + d]));
+  taps.emplace_back(0, int(w.dims[0]));
+  RDom r(taps, "tap");
+  std::vector<Expr> pos = spatial_vars(a), from, kernel;
+  Expr covered;  // with strides > 1, only some taps land on an output
+  for (size_t d = 0; d < n; ++d) {
+    Expr k = r[int(n - 1 - d)];
+    int stride = int(a.node.attrs[d]), pad = int(a.node.attrs[n + d]);
+    Expr shifted = pos[d] + pad - k;  // = out * stride where the window covers pos
+    if (stride > 1) covered = covered.defined() ? covered && shifted % stride == 0 : shifted % stride == 0;
+    from.push_back(stride > 1 ? shifted / stride : shifted);
+    kernel.push_back(k);
+  }
+  Expr co = r[int(n)], ci = a.vars[n], b = a.vars[n + 1];
+  std::vector<Expr> w_at(kernel.rbegin(), kernel.rend());
+  w_at.push_back(ci);
+  w_at.push_back(co);
+  std::string base = "conv_grad_input_" + std::to_string(a.node.id);
+  Func acc(base + "_acc"), value(base);
+  acc(a.vars) = 0.0f;
+  Expr term = dyp(image_at(from, co, b)) * a.in[1](w_at);
+  acc(a.vars) += covered.defined() ? Halide::select(covered, term, 0.0f) : term;
+  value(a.vars) = acc(a.vars);
+  return {value, acc, r};
+}
+
+// conv_grad_weight(x, dy) -> [Cout, Cin, K...]: the kernel is shared by every
+// position, so its gradient sums over all of them and over the batch.
+// attrs: strides, pads, the kernel's spatial size.
+Type conv_grad_weight_shape(const Types& in, const Attrs& attrs) {
+  const Type &x = *in[0], &dy = *in[1];
+  std::vector<int64_t> dims{dy.dims[0], x.dims[0]};
+  dims.insert(dims.end(), attrs.begin() + int64_t(2 * (x.dims.size() - 1)), attrs.end());
+  return f32(dims, false);
+}
+Lowered conv_grad_weight_lower(const LowerArgs& a) {
+  const Type &x = *a.in_types[0], &dy = *a.in_types[1];
+  const size_t n = size_t(spatial_rank(x));
+  Func xp = zero_padded(a.in[0], x);
+  Halide::Region positions;  // Halide order: output positions innermost first, then the batch
+  for (size_t d = n; d-- > 0;) positions.emplace_back(0, int(dy.dims[1 + d]));
+  positions.emplace_back(0, a.batch);
+  RDom r(positions, "pos");
+  // Result Vars (Halide order): kernel dims innermost first, then ci, co.
+  std::vector<Expr> kernel;
+  for (size_t d = 0; d < n; ++d) kernel.push_back(a.vars[n - 1 - d]);
+  Expr ci = a.vars[n], co = a.vars[n + 1], b = r[int(n)];
+  std::vector<Expr> out, in;
+  for (size_t d = 0; d < n; ++d) {
+    Expr o = r[int(n - 1 - d)];
+    out.push_back(o);
+    in.push_back(o * int(a.node.attrs[d]) + kernel[d] - int(a.node.attrs[n + d]));
+  }
+  std::string base = "conv_grad_weight_" + std::to_string(a.node.id);
+  Func acc(base + "_acc"), value(base);
+  acc(a.vars) = 0.0f;
+  acc(a.vars) += xp(image_at(in, ci, b)) * a.in[1](image_at(out, co, b));
+  value(a.vars) = acc(a.vars);
+  return {value, acc, r};
+}
+
+// Pooling windows: attrs = window per spatial dim, then stride per spatial dim.
+Type pool_shape(const Types& in, const Attrs& attrs) {
+  const Type& x = *in[0];
+  const int64_t n = spatial_rank(x);
+  if (!x.batched || n < 1 || n > 2) fail("needs an image f32[B, channels, length] or f32[B, channels, height, width], got " + x.str());
+  if (int64_t(attrs.size()) != 2 * n) fail("pooling needs a window and a stride per spatial dimension");
+  std::vector<int64_t> out{x.dims[0]};
+  for (int64_t d = 0; d < n; ++d) {
+    int64_t k = attrs[size_t(d)], stride = attrs[size_t(n + d)], size = x.dims[size_t(1 + d)];
+    if (k < 1 || stride < 1) fail("window and stride must be at least 1, got " + std::to_string(k) + " and " + std::to_string(stride));
+    if (k > size) fail("window " + std::to_string(k) + " does not fit the input " + x.str());
+    out.push_back(window_out(size, k, stride, 0));
+  }
+  return f32(out, true);
+}
+// The window's taps as an RDom and the input position each reads for output `out`.
+struct Window {
+  RDom taps;
+  std::vector<Expr> tap;  // row-major
+};
+Window pool_window(const Attrs& attrs, size_t n) {
+  Halide::Region taps;
+  for (size_t d = n; d-- > 0;) taps.emplace_back(0, int(attrs[d]));
+  Window w{RDom(taps, "tap"), {}};
+  for (size_t d = 0; d < n; ++d) w.tap.push_back(w.taps[int(n - 1 - d)]);
+  return w;
+}
+std::vector<Expr> pool_input(const Attrs& attrs, const std::vector<Expr>& out, const std::vector<Expr>& tap) {
+  std::vector<Expr> in;
+  for (size_t d = 0; d < out.size(); ++d) in.push_back(out[d] * int(attrs[out.size() + d]) + tap[d]);
+  return in;
+}
+
+// maxpool: the largest value of each window. Its gradient goes back only to
+// where the maximum came from (the first such position when values tie).
+std::vector<int> maxpool_grad(Graph& g, const Node& n, int dy) {
+  return {g.add(Op::MaxPoolGrad, {n.inputs[0], dy}, n.loc, n.attrs)};
+}
+Lowered maxpool_lower(const LowerArgs& a) {
+  const size_t n = size_t(spatial_rank(*a.in_types[0]));
+  Window w = pool_window(a.node.attrs, n);
+  Expr c = a.vars[n], b = a.vars[n + 1];
+  return define(a, Halide::maximum(a.in[0](image_at(pool_input(a.node.attrs, spatial_vars(a), w.tap), c, b))));
+}
+Type maxpool_grad_shape(const Types& in, const Attrs&) { return *in[0]; }
+// Helper shared by the pooling gradients: for input position `pos`, each
+// window tap k names the output o = (pos - k) / stride that may cover it.
+struct Covering {
+  Window window;
+  std::vector<Expr> out;
+  Expr valid;
+};
+Covering covering_outputs(const Attrs& attrs, const std::vector<Expr>& pos, const Type& dy) {
+  const size_t n = pos.size();
+  Covering c{pool_window(attrs, n), {}, Halide::Internal::const_true()};
+  for (size_t d = 0; d < n; ++d) {
+    int stride = int(attrs[n + d]);
+    Expr shifted = pos[d] - c.window.tap[d];
+    Expr o = shifted / stride;
+    c.valid = c.valid && shifted >= 0 && shifted % stride == 0 && o < int(dy.dims[1 + d]);
+    c.out.push_back(Halide::clamp(o, 0, int(dy.dims[1 + d]) - 1));
+  }
+  return c;
+}
+Lowered maxpool_grad_lower(const LowerArgs& a) {
+  const Type &x = *a.in_types[0], &dy = *a.in_types[1];
+  const size_t n = size_t(spatial_rank(x));
+  // Which tap of each window holds its maximum, computed once per window.
+  std::vector<Halide::Var> ov;
+  for (size_t k = 0; k < n + 2; ++k) ov.emplace_back("o" + std::to_string(k));
+  std::vector<Expr> out_spatial;
+  for (size_t d = 0; d < n; ++d) out_spatial.push_back(ov[n - 1 - d]);
+  Window w = pool_window(a.node.attrs, n);
+  Func where("maxpool_where_" + std::to_string(a.node.id));
+  Halide::Tuple arg = Halide::argmax(a.in[0](image_at(pool_input(a.node.attrs, out_spatial, w.tap), ov[n], ov[n + 1])));
+  // argmax gives the taps innermost first; store their row-major index.
+  where(ov) = n == 2 ? arg[1] * int(a.node.attrs[1]) + arg[0] : arg[0];
+  where.compute_root();
+  Covering cov = covering_outputs(a.node.attrs, spatial_vars(a), dy);
+  Expr tap_index = n == 2 ? cov.window.tap[0] * int(a.node.attrs[1]) + cov.window.tap[1] : cov.window.tap[0];
+  Expr c = a.vars[n], b = a.vars[n + 1];
+  std::vector<Expr> o = image_at(cov.out, c, b);
+  return define(a, Halide::sum(Halide::select(cov.valid && where(o) == tap_index, a.in[1](o), 0.0f)));
+}
+
+// avgpool: the mean of each window; its gradient spreads evenly over it.
+std::vector<int> avgpool_grad(Graph& g, const Node& n, int dy) {
+  const Type& x = g.node(n.inputs[0]).type;
+  Attrs attrs = n.attrs;  // window, stride, then the input's spatial size
+  attrs.insert(attrs.end(), x.dims.begin() + 1, x.dims.end());
+  return {g.add(Op::AvgPoolGrad, {dy}, n.loc, attrs)};
+}
+float window_area(const Attrs& attrs, size_t n) {
+  float area = 1;
+  for (size_t d = 0; d < n; ++d) area *= float(attrs[d]);
+  return area;
+}
+Lowered avgpool_lower(const LowerArgs& a) {
+  const size_t n = size_t(spatial_rank(*a.in_types[0]));
+  Window w = pool_window(a.node.attrs, n);
+  Expr c = a.vars[n], b = a.vars[n + 1];
+  Expr sum = Halide::sum(a.in[0](image_at(pool_input(a.node.attrs, spatial_vars(a), w.tap), c, b)));
+  return define(a, sum / window_area(a.node.attrs, n));
+}
+Type avgpool_grad_shape(const Types& in, const Attrs& attrs) {
+  const Type& dy = *in[0];
+  size_t n = size_t(spatial_rank(dy));
+  std::vector<int64_t> dims{dy.dims[0]};
+  dims.insert(dims.end(), attrs.begin() + int64_t(2 * n), attrs.end());
+  return f32(dims, true);
+}
+Lowered avgpool_grad_lower(const LowerArgs& a) {
+  const Type& dy = *a.in_types[0];
+  const size_t n = size_t(spatial_rank(dy));
+  Covering cov = covering_outputs(a.node.attrs, spatial_vars(a), dy);
+  Expr c = a.vars[n], b = a.vars[n + 1];
+  Expr share = a.in[0](image_at(cov.out, c, b)) / window_area(a.node.attrs, n);
+  return define(a, Halide::sum(Halide::select(cov.valid, share, 0.0f)));
+}
+
+// reshape(x) -> the same values, row-major, in per-sample dims `attrs` (flatten).
+Type reshape_shape(const Types& in, const Attrs& attrs) {
+  Type out = f32(attrs, in[0]->batched);
+  if (out.elements() != in[0]->elements()) fail("cannot reshape " + in[0]->str() + " to " + out.str());
+  return out;
+}
+std::vector<int> reshape_grad(Graph& g, const Node& n, int dy) {
+  return {g.add(Op::Reshape, {dy}, n.loc, g.node(n.inputs[0]).type.dims)};
+}
+Lowered reshape_lower(const LowerArgs& a) {
+  const Type &in = *a.in_types[0], &out = a.node.type;
+  // The row-major offset of the result's position, then the input's
+  // coordinates at that offset.
+  Expr offset = 0;
+  for (size_t d = 0; d < out.dims.size(); ++d)
+    offset = offset * int(out.dims[d]) + a.vars[out.dims.size() - 1 - d];
+  std::vector<Expr> at;
+  for (auto it = in.dims.rbegin(); it != in.dims.rend(); ++it) {
+    at.push_back(offset % int(*it));
+    offset = offset / int(*it);
+  }
+  at.push_back(a.vars.back());  // the batch
+  return define(a, a.in[0](at));
 }
 
 // add, sub, mul, neg: elementwise on equal shapes
@@ -230,7 +545,7 @@ Lowered softmax_grad_lower(const LowerArgs& a) {
 }
 
 // squared_error(y, t) = mean over the batch of 1/2 sum (t - y)^2
-Type squared_error_shape(const std::vector<const Type*>& in) {
+Type squared_error_shape(const Types& in, const Attrs&) {
   require_f32(*in[1], "squared_error's target");
   if (*in[0] != *in[1]) fail("output " + in[0]->str() + " and target " + in[1]->str() + " differ in shape");
   return scalar_f32();
@@ -244,13 +559,13 @@ Lowered squared_error_lower(const LowerArgs& a) {
     return 0.5f * diff * diff;
   });
 }
-Type squared_error_grad_shape(const std::vector<const Type*>& in) { return *in[0]; }
+Type squared_error_grad_shape(const Types& in, const Attrs&) { return *in[0]; }
 Lowered squared_error_grad_lower(const LowerArgs& a) {
   return define(a, (in_at(a, 0) - in_at(a, 1)) / Halide::cast<float>(a.batch));
 }
 
 // cross_entropy(logits: [B, C], t: class labels) = mean of -log softmax(logits)[t]
-Type cross_entropy_shape(const std::vector<const Type*>& in) {
+Type cross_entropy_shape(const Types& in, const Attrs&) {
   const Type &y = *in[0], &t = *in[1];
   if (t.dtype != DType::I32) fail("cross_entropy needs a class target, got " + t.str());
   if (!y.batched || y.dims.size() != 1) fail("cross_entropy needs flat logits f32[B, classes], got " + y.str());
@@ -274,7 +589,7 @@ Lowered cross_entropy_lower(const LowerArgs& a) {
   sum.compute_root();
   return define(a, sum() / Halide::cast<float>(a.batch));
 }
-Type cross_entropy_grad_shape(const std::vector<const Type*>& in) { return *in[0]; }
+Type cross_entropy_grad_shape(const Types& in, const Attrs&) { return *in[0]; }
 // d/dlogits = (softmax(logits) - onehot(t)) / B
 Lowered cross_entropy_grad_lower(const LowerArgs& a) {
   RowStats s = row_stats(a, a.in[0], a.in_types[0]->dims[0]);
@@ -285,7 +600,7 @@ Lowered cross_entropy_grad_lower(const LowerArgs& a) {
 }
 
 // sgd_velocity(v, g, momentum) = momentum * v + g
-Type sgd_velocity_shape(const std::vector<const Type*>& in) {
+Type sgd_velocity_shape(const Types& in, const Attrs&) {
   if (*in[0] != *in[1]) fail("velocity " + in[0]->str() + " and gradient " + in[1]->str() + " differ");
   return *in[0];
 }
@@ -308,7 +623,15 @@ const OpDef& op_def(Op op) {
       {Op::MatMulTN,    {"matmul_tn",          2, S::Gemm,        matmul_tn_shape,          nullptr,             matmul_tn_lower}},
       {Op::Transpose,   {"transpose",          1, S::Materialize, transpose_shape,          nullptr,             transpose_lower}},
       {Op::BiasAdd,     {"bias_add",           2, S::Elementwise, bias_add_shape,           bias_add_grad,       bias_add_lower}},
-      {Op::SumBatch,    {"sum_batch",          1, S::Reduce,      sum_batch_shape,          nullptr,             sum_batch_lower}},
+      {Op::BiasGrad,    {"bias_grad",          1, S::Reduce,      bias_grad_shape,          nullptr,             bias_grad_lower}},
+      {Op::Conv,        {"conv",               2, S::Conv,        conv_shape,               conv_grad,           conv_lower}},
+      {Op::ConvGradInput,  {"conv_grad_input",  2, S::Conv,        conv_grad_input_shape,    nullptr,             conv_grad_input_lower}},
+      {Op::ConvGradWeight, {"conv_grad_weight", 2, S::Conv,        conv_grad_weight_shape,   nullptr,             conv_grad_weight_lower}},
+      {Op::MaxPool,     {"maxpool",            1, S::RowReduce,   pool_shape,               maxpool_grad,        maxpool_lower}},
+      {Op::MaxPoolGrad, {"maxpool_grad",       2, S::RowReduce,   maxpool_grad_shape,       nullptr,             maxpool_grad_lower}},
+      {Op::AvgPool,     {"avgpool",            1, S::RowReduce,   pool_shape,               avgpool_grad,        avgpool_lower}},
+      {Op::AvgPoolGrad, {"avgpool_grad",       1, S::RowReduce,   avgpool_grad_shape,       nullptr,             avgpool_grad_lower}},
+      {Op::Reshape,     {"reshape",            1, S::Elementwise, reshape_shape,            reshape_grad,        reshape_lower}},
       {Op::Add,         {"add",                2, S::Elementwise, same_types,               add_grad,            add_lower}},
       {Op::Sub,         {"sub",                2, S::Elementwise, same_types,               sub_grad,            sub_lower}},
       {Op::Mul,         {"mul",                2, S::Elementwise, same_types,               mul_grad,            mul_lower}},

@@ -26,9 +26,10 @@ enum class Schedule {
   Gemm,         // a matrix product: its accumulator lives in the register tile
                 //   of the materialised Func that consumes it (bias and
                 //   activation fuse into the product's epilogue)
+  Conv,         // a convolution (or its gradient): like Gemm, over image tiles
   Reduce,       // a reduction over the batch or a whole tensor: materialised
-  RowReduce,    // elementwise result that reads whole rows of its operands
-                //   (softmax): operands and result are materialised
+  RowReduce,    // reads whole rows or windows of its operands (softmax,
+                //   pooling): operands and result are materialised
   Materialize,  // always computed into its own buffer (a transposed copy)
 };
 
@@ -49,11 +50,14 @@ struct Lowered {
   Halide::RDom reduction;    // Gemm only: the summed dimension
 };
 
+using Types = std::vector<const Type*>;
+using Attrs = std::vector<int64_t>;
+
 struct OpDef {
   const char* name;
   int arity;  // operands; 0 for leaves
   Schedule schedule;
-  Type (*shape)(const std::vector<const Type*>& in);
+  Type (*shape)(const Types& in, const Attrs& attrs);
   std::vector<int> (*gradient)(Graph& g, const Node& n, int dy);  // null: not differentiable
   Lowered (*lower)(const LowerArgs& a);                             // null for leaves
 };

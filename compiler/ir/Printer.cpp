@@ -24,6 +24,11 @@ void print(std::ostream& out, const Program& p) {
       for (size_t i = 0; i < n.inputs.size(); ++i) out << (i ? ", %" : "%") << n.inputs[i];
       out << ")";
     }
+    if (!n.attrs.empty()) {
+      out << " attrs=[";
+      for (size_t i = 0; i < n.attrs.size(); ++i) out << (i ? ", " : "") << n.attrs[i];
+      out << "]";
+    }
     out << " : " << n.type.str();
     if (n.loc.valid()) out << "    # " << n.loc.str();
     out << "\n";
@@ -55,7 +60,7 @@ std::string verify(const Program& p) {
     }
     if (def.arity == 0) continue;
     try {
-      if (def.shape(types) != n.type) return where + ": type " + n.type.str() + " disagrees with its shape rule";
+      if (def.shape(types, n.attrs) != n.type) return where + ": type " + n.type.str() + " disagrees with its shape rule";
     } catch (const ShapeError& e) {
       return where + ": " + e.what();
     }

@@ -25,7 +25,7 @@ void eliminate_dead_code(ir::Program& p) {
     } else {
       std::vector<int> inputs;
       for (int in : n.inputs) inputs.push_back(renumbered[size_t(in)]);
-      renumbered[size_t(n.id)] = kept.add(n.op, inputs, n.loc);
+      renumbered[size_t(n.id)] = kept.add(n.op, inputs, n.loc, n.attrs);
     }
   }
   auto remap = [&](int& id) {

@@ -7,7 +7,7 @@ config.name = "nnc-e2e"
 config.test_format = lit.formats.ShTest(execute_external=False)
 config.suffixes = [".test"]
 config.test_source_root = os.path.dirname(__file__)
-config.excludes = ["Inputs"]
+config.excludes = ["Inputs", "course"]
 
 root = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 nnc = os.path.abspath(os.environ.get("NNC_BIN", os.path.join(root, "build", "compiler", "nnc")))

@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstring>
 #include <map>
+#include <random>
 #include <set>
 #include <string>
 #include <vector>
@@ -61,7 +62,9 @@ class Net {
     hypers_[id] = Halide::Param<float>(name + "_" + std::to_string(id), value);
     return id;
   }
-  int add(Op op, std::vector<int> inputs) { return graph.add(op, std::move(inputs), {}); }
+  int add(Op op, std::vector<int> inputs, std::vector<int64_t> attrs = {}) {
+    return graph.add(op, std::move(inputs), {}, std::move(attrs));
+  }
 
   // A leaf's values, row-major; writable.
   float* values(int leaf) { return f32_buffers_.at(leaf).data(); }
@@ -230,10 +233,10 @@ TEST(OpForward, BiasAdd) {
   expect_near_all(net.eval(z), want);
 }
 
-TEST(OpForward, SumBatch) {
+TEST(OpForward, BiasGrad) {
   Net net;
   Values x = random_values(kBatch * kOut, 8);
-  int s = net.add(Op::SumBatch, {net.input({kOut}, x)});
+  int s = net.add(Op::BiasGrad, {net.input({kOut}, x)});
   EXPECT_EQ(net.graph.node(s).type, nnc::ir::f32({kOut}));
   std::vector<double> want(kOut, 0.0);
   for (int b = 0; b < kBatch; ++b)
@@ -393,12 +396,335 @@ TEST(OpForward, SgdParam) {
   expect_near_all(net.eval(out), want);
 }
 
+// ---- images: convolution, pooling, reshaping ------------------------------------
+//
+// An image value is [B, C, H, W] (2-D) or [B, C, W] (1-D), row-major. The
+// references below treat a 1-D image as a 2-D one of height 1 (kernel height
+// 1, stride 1, no padding there), indexing flat arrays directly.
+
+std::vector<int64_t> concat(std::vector<int64_t> a, const std::vector<int64_t>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+struct ConvGeom {
+  int B, Cin, Cout, H, W, KH, KW, sh, sw, ph, pw;
+  bool one_d = false;
+
+  int OH() const { return (H + 2 * ph - KH) / sh + 1; }
+  int OW() const { return (W + 2 * pw - KW) / sw + 1; }
+  std::vector<int64_t> image(int c, int h, int w) const {
+    return one_d ? std::vector<int64_t>{c, w} : std::vector<int64_t>{c, h, w};
+  }
+  std::vector<int64_t> x_dims() const { return image(Cin, H, W); }
+  std::vector<int64_t> y_dims() const { return image(Cout, OH(), OW()); }
+  std::vector<int64_t> w_dims() const {
+    return one_d ? std::vector<int64_t>{Cout, Cin, KW} : std::vector<int64_t>{Cout, Cin, KH, KW};
+  }
+  std::vector<int64_t> spatial() const { return one_d ? std::vector<int64_t>{W} : std::vector<int64_t>{H, W}; }
+  std::vector<int64_t> kernel() const { return one_d ? std::vector<int64_t>{KW} : std::vector<int64_t>{KH, KW}; }
+  // conv's attrs: strides, then pads.
+  std::vector<int64_t> attrs() const {
+    return one_d ? std::vector<int64_t>{sw, pw} : std::vector<int64_t>{sh, sw, ph, pw};
+  }
+  size_t x_size() const { return size_t(B) * Cin * H * W; }
+  size_t y_size() const { return size_t(B) * Cout * OH() * OW(); }
+  size_t w_size() const { return size_t(Cout) * Cin * KH * KW; }
+
+  // The forward's index map: f(x index, w index, y index) for every product
+  // the convolution sums, i.e. every output, input channel and kernel tap
+  // whose input position lies inside the image (the padding is zero).
+  template <class F>
+  void each_product(F f) const {
+    for (int b = 0; b < B; ++b)
+      for (int co = 0; co < Cout; ++co)
+        for (int oh = 0; oh < OH(); ++oh)
+          for (int ow = 0; ow < OW(); ++ow)
+            for (int ci = 0; ci < Cin; ++ci)
+              for (int kh = 0; kh < KH; ++kh)
+                for (int kw = 0; kw < KW; ++kw) {
+                  int ih = oh * sh + kh - ph, iw = ow * sw + kw - pw;
+                  if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
+                  f(((size_t(b) * Cin + ci) * H + ih) * W + iw, ((size_t(co) * Cin + ci) * KH + kh) * KW + kw,
+                    ((size_t(b) * Cout + co) * OH() + oh) * OW() + ow);
+                }
+  }
+};
+
+std::vector<double> conv_ref(const ConvGeom& g, const Values& x, const Values& w) {
+  std::vector<double> y(g.y_size(), 0.0);
+  g.each_product([&](size_t xi, size_t wi, size_t yi) { y[yi] += double(x[xi]) * w[wi]; });
+  return y;
+}
+// The adjoints: dy scattered back through the same index map.
+std::vector<double> conv_grad_input_ref(const ConvGeom& g, const Values& dy, const Values& w) {
+  std::vector<double> dx(g.x_size(), 0.0);
+  g.each_product([&](size_t xi, size_t wi, size_t yi) { dx[xi] += double(dy[yi]) * w[wi]; });
+  return dx;
+}
+std::vector<double> conv_grad_weight_ref(const ConvGeom& g, const Values& x, const Values& dy) {
+  std::vector<double> dw(g.w_size(), 0.0);
+  g.each_product([&](size_t xi, size_t wi, size_t yi) { dw[wi] += double(x[xi]) * dy[yi]; });
+  return dw;
+}
+
+//                            B  Cin Cout H  W  KH KW sh sw ph pw
+const ConvGeom kConvPlain   {3, 2,  3,   5, 4, 3, 2, 1, 1, 0, 0};
+const ConvGeom kConvStrided {2, 2,  3,   7, 5, 3, 2, 2, 2, 1, 1};
+// Different strides and pads per dimension; H = 7 with stride 2 leaves the
+// last input row outside every window (its input gradient is 0).
+const ConvGeom kConvMixed   {2, 2,  3,   7, 7, 2, 3, 2, 1, 0, 1};
+const ConvGeom kConv1D      {2, 2,  3,   1, 9, 1, 3, 1, 2, 0, 1, true};
+
+void check_conv(const ConvGeom& g, unsigned seed) {
+  Net net(g.B);
+  Values x = random_values(g.x_size(), seed), w = random_values(g.w_size(), seed + 1);
+  int y = net.add(Op::Conv, {net.input(g.x_dims(), x), net.param(g.w_dims(), w)}, g.attrs());
+  EXPECT_EQ(net.graph.node(y).type, nnc::ir::f32(g.y_dims(), true));
+  expect_near_all(net.eval(y), conv_ref(g, x, w));
+}
+
+TEST(OpForward, ConvStride1Pad0) { check_conv(kConvPlain, 60); }
+TEST(OpForward, ConvStride2Pad1) { check_conv(kConvStrided, 62); }
+TEST(OpForward, ConvMixedStridesAndPads) { check_conv(kConvMixed, 64); }
+TEST(OpForward, Conv1DStride2) { check_conv(kConv1D, 66); }
+
+// conv_grad_input(dy, W), attrs: strides, pads, the input's spatial size.
+void check_conv_grad_input(const ConvGeom& g, unsigned seed) {
+  Net net(g.B);
+  Values dy = random_values(g.y_size(), seed), w = random_values(g.w_size(), seed + 1);
+  int dx = net.add(Op::ConvGradInput, {net.input(g.y_dims(), dy), net.param(g.w_dims(), w)},
+                   concat(g.attrs(), g.spatial()));
+  EXPECT_EQ(net.graph.node(dx).type, nnc::ir::f32(g.x_dims(), true));
+  expect_near_all(net.eval(dx), conv_grad_input_ref(g, dy, w));
+}
+
+TEST(OpForward, ConvGradInputStride1Pad0) { check_conv_grad_input(kConvPlain, 70); }
+TEST(OpForward, ConvGradInputStride2Pad1) { check_conv_grad_input(kConvStrided, 72); }
+TEST(OpForward, ConvGradInputMixedStridesAndPads) { check_conv_grad_input(kConvMixed, 74); }
+TEST(OpForward, ConvGradInput1DStride2) { check_conv_grad_input(kConv1D, 76); }
+
+// conv_grad_weight(x, dy), attrs: strides, pads, the kernel's spatial size.
+void check_conv_grad_weight(const ConvGeom& g, unsigned seed) {
+  Net net(g.B);
+  Values x = random_values(g.x_size(), seed), dy = random_values(g.y_size(), seed + 1);
+  int dw = net.add(Op::ConvGradWeight, {net.input(g.x_dims(), x), net.input(g.y_dims(), dy)},
+                   concat(g.attrs(), g.kernel()));
+  EXPECT_EQ(net.graph.node(dw).type, nnc::ir::f32(g.w_dims()));
+  expect_near_all(net.eval(dw), conv_grad_weight_ref(g, x, dy));
+}
+
+TEST(OpForward, ConvGradWeightStride1Pad0) { check_conv_grad_weight(kConvPlain, 80); }
+TEST(OpForward, ConvGradWeightStride2Pad1) { check_conv_grad_weight(kConvStrided, 82); }
+TEST(OpForward, ConvGradWeightMixedStridesAndPads) { check_conv_grad_weight(kConvMixed, 84); }
+TEST(OpForward, ConvGradWeight1DStride2) { check_conv_grad_weight(kConv1D, 86); }
+
+struct PoolGeom {
+  int B, C, H, W, KH, KW, sh, sw;
+  bool one_d = false;
+
+  int OH() const { return (H - KH) / sh + 1; }
+  int OW() const { return (W - KW) / sw + 1; }
+  std::vector<int64_t> image(int h, int w) const {
+    return one_d ? std::vector<int64_t>{C, w} : std::vector<int64_t>{C, h, w};
+  }
+  std::vector<int64_t> x_dims() const { return image(H, W); }
+  std::vector<int64_t> y_dims() const { return image(OH(), OW()); }
+  std::vector<int64_t> spatial() const { return one_d ? std::vector<int64_t>{W} : std::vector<int64_t>{H, W}; }
+  // pool attrs: windows, then strides.
+  std::vector<int64_t> attrs() const {
+    return one_d ? std::vector<int64_t>{KW, sw} : std::vector<int64_t>{KH, KW, sh, sw};
+  }
+  size_t x_size() const { return size_t(B) * C * H * W; }
+  size_t y_size() const { return size_t(B) * C * OH() * OW(); }
+  double area() const { return double(KH) * KW; }
+  size_t x_index(int b, int c, int h, int w) const { return ((size_t(b) * C + c) * H + h) * W + w; }
+
+  // f(y index, the x indices of its window, row-major).
+  template <class F>
+  void each_window(F f) const {
+    for (int b = 0; b < B; ++b)
+      for (int c = 0; c < C; ++c)
+        for (int oh = 0; oh < OH(); ++oh)
+          for (int ow = 0; ow < OW(); ++ow) {
+            std::vector<size_t> taps;
+            for (int kh = 0; kh < KH; ++kh)
+              for (int kw = 0; kw < KW; ++kw) taps.push_back(x_index(b, c, oh * sh + kh, ow * sw + kw));
+            f(((size_t(b) * C + c) * OH() + oh) * OW() + ow, taps);
+          }
+  }
+};
+
+//                          B  C  H  W  KH KW sh sw
+const PoolGeom kPool2     {3, 2, 5, 6, 2, 2, 2, 2};  // the last row is in no window
+const PoolGeom kPool3s1   {2, 2, 5, 4, 3, 3, 1, 1};  // overlapping
+const PoolGeom kPool3s2   {2, 2, 7, 5, 3, 3, 2, 2};  // overlapping
+const PoolGeom kPoolMixed {2, 2, 6, 7, 2, 3, 2, 1};  // window 2x3, strides 2 and 1
+const PoolGeom kPool1D    {2, 3, 1, 7, 1, 3, 1, 2, true};
+
+std::vector<double> maxpool_ref(const PoolGeom& g, const Values& x) {
+  std::vector<double> y(g.y_size());
+  g.each_window([&](size_t yi, const std::vector<size_t>& taps) {
+    double m = x[taps[0]];
+    for (size_t t : taps) m = std::max(m, double(x[t]));
+    y[yi] = m;
+  });
+  return y;
+}
+// dy goes to the first (row-major) position of each window holding its max.
+std::vector<double> maxpool_grad_ref(const PoolGeom& g, const Values& x, const Values& dy) {
+  std::vector<double> dx(g.x_size(), 0.0);
+  g.each_window([&](size_t yi, const std::vector<size_t>& taps) {
+    size_t arg = taps[0];
+    for (size_t t : taps)
+      if (x[t] > x[arg]) arg = t;
+    dx[arg] += dy[yi];
+  });
+  return dx;
+}
+std::vector<double> avgpool_ref(const PoolGeom& g, const Values& x) {
+  std::vector<double> y(g.y_size(), 0.0);
+  g.each_window([&](size_t yi, const std::vector<size_t>& taps) {
+    for (size_t t : taps) y[yi] += x[t];
+    y[yi] /= g.area();
+  });
+  return y;
+}
+std::vector<double> avgpool_grad_ref(const PoolGeom& g, const Values& dy) {
+  std::vector<double> dx(g.x_size(), 0.0);
+  g.each_window([&](size_t yi, const std::vector<size_t>& taps) {
+    for (size_t t : taps) dx[t] += dy[yi] / g.area();
+  });
+  return dx;
+}
+
+// Random values with ties: in sample 0 the last channel is constant (every
+// window ties everywhere), and in sample B-1, channel 0, the positions
+// (0, 1) and (1, 0) (1-D: 1 and 2) share a value above all the others.
+Values with_ties(const PoolGeom& g, unsigned seed) {
+  Values x = random_values(g.x_size(), seed);
+  for (int h = 0; h < g.H; ++h)
+    for (int w = 0; w < g.W; ++w) x[g.x_index(0, g.C - 1, h, w)] = 0.25f;
+  if (g.one_d) {
+    x[g.x_index(g.B - 1, 0, 0, 1)] = x[g.x_index(g.B - 1, 0, 0, 2)] = 2.0f;
+  } else {
+    x[g.x_index(g.B - 1, 0, 0, 1)] = x[g.x_index(g.B - 1, 0, 1, 0)] = 2.0f;
+  }
+  return x;
+}
+
+void check_maxpool(const PoolGeom& g, unsigned seed) {
+  Net net(g.B);
+  Values x = with_ties(g, seed);
+  int y = net.add(Op::MaxPool, {net.input(g.x_dims(), x)}, g.attrs());
+  EXPECT_EQ(net.graph.node(y).type, nnc::ir::f32(g.y_dims(), true));
+  expect_near_all(net.eval(y), maxpool_ref(g, x), 0, 0);
+}
+
+TEST(OpForward, MaxPoolWindow2Stride2) { check_maxpool(kPool2, 90); }
+TEST(OpForward, MaxPoolWindow3Stride1) { check_maxpool(kPool3s1, 91); }
+TEST(OpForward, MaxPoolWindow2x3Strides2x1) { check_maxpool(kPoolMixed, 92); }
+TEST(OpForward, MaxPool1D) { check_maxpool(kPool1D, 93); }
+
+// maxpool_grad(x, dy), attrs as maxpool's.
+void check_maxpool_grad(const PoolGeom& g, unsigned seed) {
+  Net net(g.B);
+  Values x = with_ties(g, seed), dy = random_values(g.y_size(), seed + 1);
+  int dx = net.add(Op::MaxPoolGrad, {net.input(g.x_dims(), x), net.input(g.y_dims(), dy)}, g.attrs());
+  EXPECT_EQ(net.graph.node(dx).type, nnc::ir::f32(g.x_dims(), true));
+  expect_near_all(net.eval(dx), maxpool_grad_ref(g, x, dy));
+}
+
+TEST(OpForward, MaxPoolGradWindow2Stride2) { check_maxpool_grad(kPool2, 100); }
+TEST(OpForward, MaxPoolGradWindow3Stride1) { check_maxpool_grad(kPool3s1, 102); }
+TEST(OpForward, MaxPoolGradWindow2x3Strides2x1) { check_maxpool_grad(kPoolMixed, 104); }
+TEST(OpForward, MaxPoolGrad1D) { check_maxpool_grad(kPool1D, 106); }
+
+void check_avgpool(const PoolGeom& g, unsigned seed) {
+  Net net(g.B);
+  Values x = random_values(g.x_size(), seed);
+  int y = net.add(Op::AvgPool, {net.input(g.x_dims(), x)}, g.attrs());
+  EXPECT_EQ(net.graph.node(y).type, nnc::ir::f32(g.y_dims(), true));
+  expect_near_all(net.eval(y), avgpool_ref(g, x));
+}
+
+TEST(OpForward, AvgPoolWindow2Stride2) { check_avgpool(kPool2, 110); }
+TEST(OpForward, AvgPoolWindow3Stride2) { check_avgpool(kPool3s2, 111); }
+TEST(OpForward, AvgPoolWindow2x3Strides2x1) { check_avgpool(kPoolMixed, 112); }
+TEST(OpForward, AvgPool1D) { check_avgpool(kPool1D, 113); }
+
+// avgpool_grad(dy), attrs: windows, strides, the input's spatial size.
+void check_avgpool_grad(const PoolGeom& g, unsigned seed) {
+  Net net(g.B);
+  Values dy = random_values(g.y_size(), seed);
+  int dx = net.add(Op::AvgPoolGrad, {net.input(g.y_dims(), dy)}, concat(g.attrs(), g.spatial()));
+  EXPECT_EQ(net.graph.node(dx).type, nnc::ir::f32(g.x_dims(), true));
+  expect_near_all(net.eval(dx), avgpool_grad_ref(g, dy));
+}
+
+TEST(OpForward, AvgPoolGradWindow2Stride2) { check_avgpool_grad(kPool2, 120); }
+TEST(OpForward, AvgPoolGradWindow3Stride2) { check_avgpool_grad(kPool3s2, 121); }
+TEST(OpForward, AvgPoolGradWindow2x3Strides2x1) { check_avgpool_grad(kPoolMixed, 122); }
+TEST(OpForward, AvgPoolGrad1D) { check_avgpool_grad(kPool1D, 123); }
+
+// Row-major memory is the same under every reshape: the values come back as
+// they went in.
+TEST(OpForward, Reshape) {
+  Net net;
+  Values x = random_values(kBatch * 24, 130);
+  int image = net.input({2, 3, 4}, x);
+  int flat = net.add(Op::Reshape, {image}, {24});
+  EXPECT_EQ(net.graph.node(flat).type, nnc::ir::f32({24}, true));
+  int back = net.add(Op::Reshape, {flat}, {2, 3, 4});
+  EXPECT_EQ(net.graph.node(back).type, nnc::ir::f32({2, 3, 4}, true));
+  int unflat = net.add(Op::Reshape, {net.input({24}, x)}, {2, 3, 4});
+  int shuffled = net.add(Op::Reshape, {image}, {4, 3, 2});
+  std::vector<double> want(x.begin(), x.end());
+  std::vector<Values> got = net.eval({flat, back, unflat, shuffled});
+  expect_near_all(got[0], want, 0, 0);
+  expect_near_all(got[1], want, 0, 0);
+  expect_near_all(got[2], want, 0, 0);
+  expect_near_all(got[3], want, 0, 0);
+}
+
+// bias_add and bias_grad on an image: one bias per channel.
+constexpr int kC = 3, kH = 2, kW = 4;
+
+TEST(OpForward, BiasAddImage) {
+  Net net;
+  Values y = random_values(kBatch * kC * kH * kW, 131), bias = random_values(kC, 132);
+  int z = net.add(Op::BiasAdd, {net.input({kC, kH, kW}, y), net.param({kC}, bias)});
+  EXPECT_EQ(net.graph.node(z).type, nnc::ir::f32({kC, kH, kW}, true));
+  std::vector<double> want(y.size());
+  for (int b = 0; b < kBatch; ++b)
+    for (int c = 0; c < kC; ++c)
+      for (int p = 0; p < kH * kW; ++p) {
+        size_t e = (size_t(b) * kC + c) * kH * kW + p;
+        want[e] = double(y[e]) + bias[c];
+      }
+  expect_near_all(net.eval(z), want);
+}
+
+TEST(OpForward, BiasGradImage) {
+  Net net;
+  Values dy = random_values(kBatch * kC * kH * kW, 133);
+  int s = net.add(Op::BiasGrad, {net.input({kC, kH, kW}, dy)});
+  EXPECT_EQ(net.graph.node(s).type, nnc::ir::f32({kC}));
+  std::vector<double> want(kC, 0.0);
+  for (int b = 0; b < kBatch; ++b)
+    for (int c = 0; c < kC; ++c)
+      for (int p = 0; p < kH * kW; ++p) want[c] += dy[(size_t(b) * kC + c) * kH * kW + p];
+  expect_near_all(net.eval(s), want);
+}
+
 // Every op with a lowering has a forward test above.
 const std::set<Op> kTestedOps = {
-    Op::MatMul,  Op::MatMulTN,         Op::Transpose,        Op::BiasAdd,      Op::SumBatch,         Op::Add,
+    Op::MatMul,  Op::MatMulTN,         Op::Transpose,        Op::BiasAdd,      Op::BiasGrad,         Op::Add,
     Op::Sub,     Op::Mul,              Op::Neg,              Op::Step,         Op::Sigmoid,          Op::SigmoidGrad,
     Op::Tanh,    Op::TanhGrad,         Op::Relu,             Op::ReluGrad,     Op::Softmax,          Op::SoftmaxGrad,
     Op::SquaredError, Op::SquaredErrorGrad, Op::CrossEntropy, Op::CrossEntropyGrad, Op::SgdVelocity, Op::SgdParam,
+    Op::Conv,    Op::ConvGradInput,    Op::ConvGradWeight,   Op::MaxPool,      Op::MaxPoolGrad,      Op::AvgPool,
+    Op::AvgPoolGrad, Op::Reshape,
 };
 
 TEST(OpTable, EveryLoweredOpIsTested) {
@@ -532,12 +858,65 @@ TEST(OpGradient, CrossEntropy) {
   EXPECT_EQ(nnc::ir::op_def(Op::CrossEntropy).gradient(net.graph, n, -1)[1], -1);
 }
 
+// Image ops. conv is linear in each operand, so finite differences are exact
+// up to rounding; maxpool's argmax must not move under +-h, so its input has
+// distinct values 0.05 apart (h = 1e-3).
+void check_conv_gradient(const ConvGeom& g, unsigned seed) {
+  Net net(g.B);
+  int y = net.add(Op::Conv, {net.input(g.x_dims(), random_values(g.x_size(), seed)),
+                             net.param(g.w_dims(), random_values(g.w_size(), seed + 1))},
+                  g.attrs());
+  check_gradient(net, y, {0, 1});
+}
+
+TEST(OpGradient, ConvStride2Pad1) { check_conv_gradient(kConvStrided, 140); }
+TEST(OpGradient, ConvMixedStridesAndPads) { check_conv_gradient(kConvMixed, 142); }
+TEST(OpGradient, Conv1DStride2) { check_conv_gradient(kConv1D, 144); }
+
+// n values k * 0.05 (k < n), shuffled: no two within 0.05 of each other.
+Values distinct_values(size_t n, unsigned seed) {
+  Values v(n);
+  for (size_t k = 0; k < n; ++k) v[k] = 0.05f * float(k) - 0.025f * float(n);
+  std::shuffle(v.begin(), v.end(), std::mt19937(seed));
+  return v;
+}
+
+void check_pool_gradient(Op op, const PoolGeom& g, unsigned seed) {
+  Net net(g.B);
+  int y = net.add(op, {net.input(g.x_dims(), distinct_values(g.x_size(), seed))}, g.attrs());
+  check_gradient(net, y, {0});
+}
+
+TEST(OpGradient, MaxPoolWindow2Stride2) { check_pool_gradient(Op::MaxPool, kPool2, 150); }
+TEST(OpGradient, MaxPoolWindow3Stride1) { check_pool_gradient(Op::MaxPool, kPool3s1, 151); }
+TEST(OpGradient, MaxPoolWindow2x3Strides2x1) { check_pool_gradient(Op::MaxPool, kPoolMixed, 152); }
+TEST(OpGradient, MaxPool1D) { check_pool_gradient(Op::MaxPool, kPool1D, 153); }
+TEST(OpGradient, AvgPoolWindow2Stride2) { check_pool_gradient(Op::AvgPool, kPool2, 154); }
+TEST(OpGradient, AvgPoolWindow3Stride2) { check_pool_gradient(Op::AvgPool, kPool3s2, 155); }
+TEST(OpGradient, AvgPool1D) { check_pool_gradient(Op::AvgPool, kPool1D, 156); }
+
+TEST(OpGradient, Reshape) {
+  Net net;
+  int flat = net.add(Op::Reshape, {net.input({2, 3, 4}, random_values(kBatch * 24, 157))}, {24});
+  check_gradient(net, flat, {0});
+  Net net2;
+  int image = net2.add(Op::Reshape, {net2.input({24}, random_values(kBatch * 24, 158))}, {4, 3, 2});
+  check_gradient(net2, image, {0});
+}
+
+TEST(OpGradient, BiasAddImage) {
+  Net net;
+  int y = net.add(Op::BiasAdd, {net.input({kC, kH, kW}, random_values(kBatch * kC * kH * kW, 159)),
+                                net.param({kC}, random_values(kC, 160))});
+  check_gradient(net, y, {0, 1});
+}
+
 // ---- shape rules ---------------------------------------------------------------
 
 // The ShapeError that adding `op` throws; fails the test when none is thrown.
-std::string shape_error(Graph& g, Op op, std::vector<int> inputs) {
+std::string shape_error(Graph& g, Op op, std::vector<int> inputs, std::vector<int64_t> attrs = {}) {
   try {
-    g.add(op, std::move(inputs), {});
+    g.add(op, std::move(inputs), {}, std::move(attrs));
   } catch (const nnc::ir::ShapeError& e) {
     return e.what();
   }
@@ -593,6 +972,63 @@ TEST(OpShape, SquaredErrorShapesDiffer) {
   std::string m = shape_error(g, Op::SquaredError, {y, t});
   EXPECT_MENTIONS(m, "f32[B, 5]");
   EXPECT_MENTIONS(m, "f32[B, 4]");
+}
+
+// ---- shape rules of the image ops ----
+
+struct ImageGraph {
+  Graph g;
+  int x = g.add_leaf(Op::Input, nnc::ir::f32({2, 3, 3}, true), "x", {});
+  int flat = g.add_leaf(Op::Input, nnc::ir::f32({18}, true), "flat", {});
+  int w = g.add_leaf(Op::Param, nnc::ir::f32({4, 2, 2, 2}), "w", {});
+  int big = g.add_leaf(Op::Param, nnc::ir::f32({4, 2, 5, 2}), "big", {});
+};
+
+TEST(OpShape, ConvKernelLargerThanPaddedInput) {
+  ImageGraph ig;
+  std::string m = shape_error(ig.g, Op::Conv, {ig.x, ig.big}, {1, 1, 0, 0});
+  EXPECT_MENTIONS(m, "f32[B, 2, 3, 3]");
+  EXPECT_MENTIONS(m, "f32[4, 2, 5, 2]");
+  // With padding 1 the padded height is 5: the kernel fits.
+  Type t = ig.g.node(ig.g.add(Op::Conv, {ig.x, ig.big}, {}, {1, 1, 1, 0})).type;
+  EXPECT_EQ(t, nnc::ir::f32({4, 1, 2}, true));
+}
+
+TEST(OpShape, ConvStrideZero) {
+  ImageGraph ig;
+  std::string m = shape_error(ig.g, Op::Conv, {ig.x, ig.w}, {1, 0, 0, 0});
+  EXPECT_MENTIONS(m, "stride");
+  EXPECT_MENTIONS(m, "0");
+}
+
+TEST(OpShape, ConvNegativePadding) {
+  ImageGraph ig;
+  std::string m = shape_error(ig.g, Op::Conv, {ig.x, ig.w}, {1, 1, 0, -1});
+  EXPECT_MENTIONS(m, "padding");
+  EXPECT_MENTIONS(m, "-1");
+}
+
+TEST(OpShape, ConvOnFlatInput) {
+  ImageGraph ig;
+  std::string m = shape_error(ig.g, Op::Conv, {ig.flat, ig.w}, {1, 1, 0, 0});
+  EXPECT_MENTIONS(m, "f32[B, 18]");
+}
+
+TEST(OpShape, PoolWindowLargerThanInput) {
+  ImageGraph ig;
+  for (Op op : {Op::MaxPool, Op::AvgPool}) {
+    std::string m = shape_error(ig.g, op, {ig.x}, {2, 4, 1, 1});
+    EXPECT_MENTIONS(m, "4");
+    EXPECT_MENTIONS(m, "f32[B, 2, 3, 3]");
+  }
+}
+
+TEST(OpShape, PoolStrideZero) {
+  ImageGraph ig;
+  for (Op op : {Op::MaxPool, Op::AvgPool}) {
+    std::string m = shape_error(ig.g, op, {ig.x}, {2, 2, 0, 1});
+    EXPECT_MENTIONS(m, "stride");
+  }
 }
 
 }  // namespace
