@@ -16,15 +16,19 @@ const char* why_materialised(const ir::Program& p, int id, const std::set<int>& 
       def.schedule == Schedule::RowReduce)
     return "its op is always materialised";
   if (users.size() > 1) return "used more than once";
+  const ir::Node& n = p.graph.node(id);
+  if ((def.schedule == Schedule::Gemm || def.schedule == Schedule::Conv) && users.size() == 1 &&
+      p.graph.node(users[0]).type != n.type)
+    return "its consumer changes the shape, so it cannot hold the product's tile";
   if (users.size() == 1 && ir::op_def(p.graph.node(users[0]).op).schedule != Schedule::Elementwise)
     return "its consumer reads it many times";
   return nullptr;
 }
 
-// The largest of 4, 2, 1 that divides n: output channels computed together
-// from one load of the input (each a separate vector of accumulators).
+// The largest number up to 8 that divides n: output channels computed
+// together from one load of the input (each its own vector of accumulators).
 int channel_tile(int64_t n) {
-  for (int u : {4, 2})
+  for (int u = 8; u > 1; --u)
     if (n % u == 0) return u;
   return 1;
 }
@@ -92,17 +96,14 @@ void schedule_pipeline(const ir::Program& p, const std::vector<int>& nodes, cons
       const int64_t c_size = type.dims[type.dims.size() - 1 - c];
       const int tile_w = feature_tile(width, vector_width), unroll_c = channel_tile(c_size);
       Var wo("wo"), wi("wi"), co("co"), ci("ci"), outer("outer");
-      f.split(v[0], wo, wi, tile_w, TailStrategy::GuardWithIf)
-          .split(v[c], co, ci, unroll_c)
-          .reorder(wi, ci, wo)
-          .vectorize(wi)
-          .unroll(ci);
-      // Everything outside the tile: (rows..., co, b) -> one parallel loop.
-      std::vector<Halide::VarOrRVar> outside;
-      for (size_t k = 1; k < c; ++k) outside.push_back(v[k]);
-      outside.push_back(co);
-      outside.push_back(v.back());
-      f.reorder(outside).fuse(co, v.back(), outer).parallel(outer);
+      f.split(v[0], wo, wi, tile_w, TailStrategy::GuardWithIf).split(v[c], co, ci, unroll_c);
+      // The tile (a row segment x the unrolled channels) innermost, then the
+      // rest of the row, the other rows, and channels x batch in parallel.
+      std::vector<Halide::VarOrRVar> order{wi, ci, wo};
+      for (size_t k = 1; k < c; ++k) order.push_back(v[k]);
+      order.push_back(co);
+      order.push_back(v.back());
+      f.reorder(order).vectorize(wi).unroll(ci).fuse(co, v.back(), outer).parallel(outer);
       tile_of[id] = {wo, outer};
       if (log) *log << "  %" << id << ": rows of " << tile_w << " vectorized, " << unroll_c << " channels at a time, parallel over channels x batch\n";
     } else if (type.rank() >= 1) {
@@ -112,7 +113,21 @@ void schedule_pipeline(const ir::Program& p, const std::vector<int>& nodes, cons
       if (log) *log << "  %" << id << ": vectorized over its last dimension\n";
     }
     // A reduction's update: sum in the order that keeps the output vectorized.
-    if (ir::op_def(g.node(id).op).schedule == Schedule::Reduce && f.has_update_definition() && type.rank() >= 1) {
+    const ir::Lowered& l = funcs.at(id);
+    const ir::Type& operand = g.node(g.node(id).inputs.empty() ? id : g.node(id).inputs[0]).type;
+    if (g.node(id).op == ir::Op::BiasGrad && operand.dims.size() > 1) {
+      // A bias gradient of an image: one sum per channel over every position.
+      // Vector partial sums along rows (rfactor), the lanes added at the end.
+      const int lanes = feature_tile(operand.dims.back(), vector_width);
+      Halide::RVar row_outer("row_outer"), row_inner("row_inner");
+      Var lane("lane");
+      Func partial = f.update()
+                         .split(l.reduction.x, row_outer, row_inner, lanes, TailStrategy::GuardWithIf)
+                         .rfactor(row_inner, lane);
+      partial.compute_root().reorder_storage(lane, v[0]).vectorize(lane).parallel(v[0]);
+      partial.update().reorder(lane, row_outer, l.reduction.y, l.reduction.z, v[0]).vectorize(lane).parallel(v[0]);
+      if (log) *log << "  %" << id << ": partial sums in vectors of " << lanes << " positions per channel\n";
+    } else if (ir::op_def(g.node(id).op).schedule == Schedule::Reduce && f.has_update_definition() && type.rank() >= 1) {
       auto update = f.update();
       if (type.dims.back() >= vector_width) update.vectorize(v[0], vector_width, TailStrategy::GuardWithIf);
     }
@@ -132,6 +147,29 @@ void schedule_pipeline(const ir::Program& p, const std::vector<int>& nodes, cons
     if (kind == Schedule::Gemm) {
       acc.compute_at(funcs.at(home).value, tile->second.first).vectorize(v[0]).unroll(v[1]);
       acc.update().reorder(v[0], v[1], l.reduction.x).vectorize(v[0]).unroll(v[1]);
+    } else if (g.node(id).op == ir::Op::ConvGradWeight) {
+      // A kernel gradient is small (taps x channels) but sums over every
+      // output position of the batch; its kernel rows are too short to fill
+      // a vector. So the sum runs along output rows instead: per register
+      // tile, one vector of partial sums per kernel column and channel
+      // (rfactor, the lanes stored innermost), added up once at the end.
+      const int64_t out_width = g.node(g.node(id).inputs[1]).type.dims.back();
+      const int lanes = feature_tile(out_width, vector_width);
+      const size_t c = v.size() - 2;
+      Halide::RVar row_outer("row_outer"), row_inner("row_inner");
+      Var lane("lane");
+      Func partial = acc.update()
+                         .split(l.reduction.x, row_outer, row_inner, lanes, TailStrategy::GuardWithIf)
+                         .rfactor(row_inner, lane);
+      std::vector<Var> storage{lane};
+      storage.insert(storage.end(), v.begin(), v.end());
+      std::vector<Halide::VarOrRVar> order{lane, v[0], v[c], row_outer};
+      for (int k = 1; k < l.reduction.dimensions(); ++k) order.push_back(l.reduction[k]);
+      Func home_func = funcs.at(home).value;
+      partial.compute_at(home_func, tile->second.first).reorder_storage(storage).vectorize(lane).unroll(v[0]).unroll(v[c]);
+      partial.update().reorder(order).vectorize(lane).unroll(v[0]).unroll(v[c]);
+      acc.compute_at(home_func, tile->second.first);
+      if (log) *log << "  %" << id << " conv_grad_weight: partial sums in vectors of " << lanes << " output positions\n";
     } else {
       // Accumulators for one row tile x the unrolled channels; the taps loop
       // outside them, so each input load feeds every unrolled channel.

@@ -10,6 +10,7 @@
 #include "compiler/ir/OpTable.h"
 
 #include <map>
+#include <optional>
 
 namespace nnc::ir {
 namespace {
@@ -177,7 +178,7 @@ Lowered bias_grad_lower(const LowerArgs& a) {
   Func f(std::string("bias_grad_") + std::to_string(a.node.id));
   f(a.vars) = 0.0f;
   f(a.vars) += a.in[0](at);
-  return {f, {}, {}};
+  return {f, {}, r};
 }
 
 // ---- images: [B, C, S0, S1] (2-D) or [B, C, S0] (1-D), Halide f(s1, s0, c, b) --------
@@ -201,14 +202,19 @@ int64_t spatial_rank(const Type& t) { return int64_t(t.dims.size()) - 1; }
 // A window sliding over n spatial dims: out = (in + 2 pad - k) / stride + 1.
 int64_t window_out(int64_t in, int64_t k, int64_t stride, int64_t pad) { return (in + 2 * pad - k) / stride + 1; }
 
-// The image x, zero outside its extent, so padded reads need no branches
-// in the loop body (Halide lifts the bounds test out where it can).
-Func zero_padded(const Func& x, const Type& t) {
+// The image x with a border of zeros, written out once into its own buffer,
+// so the convolution's inner loop reads it without bounds tests.
+Func zero_padded(const Func& x, const Type& t, const std::string& name) {
   Halide::Region bounds;
   for (auto it = t.dims.rbegin(); it + 1 != t.dims.rend(); ++it) bounds.emplace_back(0, int(*it));
   bounds.emplace_back(Expr(), Expr());  // channels: always in range
   bounds.emplace_back(Expr(), Expr());  // batch
-  return Halide::BoundaryConditions::constant_exterior(x, 0.0f, bounds);
+  Func inside = Halide::BoundaryConditions::constant_exterior(x, 0.0f, bounds);
+  Func padded(name);
+  std::vector<Halide::Var> v(size_t(t.rank()));
+  padded(v) = inside(v);
+  padded.compute_root().vectorize(v[0], 8, Halide::TailStrategy::GuardWithIf).parallel(v.back());
+  return padded;
 }
 
 // conv(x: [B, Cin, S...], W: [Cout, Cin, K...]) -> [B, Cout, O...]
@@ -244,7 +250,7 @@ std::vector<int> conv_grad(Graph& g, const Node& n, int dy) {
 Lowered conv_lower(const LowerArgs& a) {
   const Type &x = *a.in_types[0], &w = *a.in_types[1];
   const size_t n = size_t(spatial_rank(x));
-  Func xp = zero_padded(a.in[0], x);
+  Func xp = zero_padded(a.in[0], x, "conv_input_" + std::to_string(a.node.id));
   Halide::Region taps;  // Halide order: kernel dims innermost first, then input channels
   for (size_t d = n; d-- > 0;) taps.emplace_back(0, int(w.dims[2 + d]));
   taps.emplace_back(0, int(x.dims[0]));
@@ -279,7 +285,7 @@ Type conv_grad_input_shape(const Types& in, const Attrs& attrs) {
 Lowered conv_grad_input_lower(const LowerArgs& a) {
   const Type &dy = *a.in_types[0], &w = *a.in_types[1];
   const size_t n = size_t(spatial_rank(dy));
-  Func dyp = zero_padded(a.in[0], dy);
+  Func dyp = zero_padded(a.in[0], dy, "conv_grad_input_dy_" + std::to_string(a.node.id));
   Halide::Region taps;
   for (size_t d = n; d-- > 0;) taps.emplace_back(0, int(w.dims[2 + d]));
   taps.emplace_back(0, int(w.dims[0]));
@@ -319,7 +325,7 @@ Type conv_grad_weight_shape(const Types& in, const Attrs& attrs) {
 Lowered conv_grad_weight_lower(const LowerArgs& a) {
   const Type &x = *a.in_types[0], &dy = *a.in_types[1];
   const size_t n = size_t(spatial_rank(x));
-  Func xp = zero_padded(a.in[0], x);
+  Func xp = zero_padded(a.in[0], x, "conv_grad_weight_input_" + std::to_string(a.node.id));
   Halide::Region positions;  // Halide order: output positions innermost first, then the batch
   for (size_t d = n; d-- > 0;) positions.emplace_back(0, int(dy.dims[1 + d]));
   positions.emplace_back(0, a.batch);
@@ -387,24 +393,39 @@ Lowered maxpool_lower(const LowerArgs& a) {
   return define(a, Halide::maximum(a.in[0](image_at(pool_input(a.node.attrs, spatial_vars(a), w.tap), c, b))));
 }
 Type maxpool_grad_shape(const Types& in, const Attrs&) { return *in[0]; }
-// Helper shared by the pooling gradients: for input position `pos`, each
-// window tap k names the output o = (pos - k) / stride that may cover it.
+// Helper shared by the pooling gradients: the outputs whose windows cover
+// input position `pos`, and at which tap. Windows that do not overlap
+// (stride = window, the usual case) cover each position at most once:
+// o = pos / stride at tap pos % stride, no search needed. Otherwise every
+// tap k names a candidate o = (pos - k) / stride, summed over (an RDom).
 struct Covering {
-  Window window;
-  std::vector<Expr> out;
+  std::optional<Window> window;  // set when windows overlap
+  std::vector<Expr> out, tap;    // row-major
   Expr valid;
 };
 Covering covering_outputs(const Attrs& attrs, const std::vector<Expr>& pos, const Type& dy) {
   const size_t n = pos.size();
-  Covering c{pool_window(attrs, n), {}, Halide::Internal::const_true()};
+  bool overlapping = false;
+  for (size_t d = 0; d < n; ++d) overlapping = overlapping || attrs[d] != attrs[n + d];
+  Covering c;
+  c.valid = Halide::Internal::const_true();
+  if (overlapping) c.window = pool_window(attrs, n);
   for (size_t d = 0; d < n; ++d) {
-    int stride = int(attrs[n + d]);
-    Expr shifted = pos[d] - c.window.tap[d];
+    int stride = int(attrs[n + d]), size = int(dy.dims[1 + d]);
+    Expr tap = overlapping ? c.window->tap[d] : pos[d] % stride;
+    Expr shifted = pos[d] - tap;
     Expr o = shifted / stride;
-    c.valid = c.valid && shifted >= 0 && shifted % stride == 0 && o < int(dy.dims[1 + d]);
-    c.out.push_back(Halide::clamp(o, 0, int(dy.dims[1 + d]) - 1));
+    if (overlapping) c.valid = c.valid && shifted >= 0 && shifted % stride == 0;
+    c.valid = c.valid && o < size;
+    c.out.push_back(Halide::clamp(o, 0, size - 1));
+    c.tap.push_back(tap);
   }
   return c;
+}
+// Sums `term` over the covering taps (or takes it, without overlap).
+Expr over_covering(const Covering& c, const Expr& term) {
+  Expr kept = Halide::select(c.valid, term, 0.0f);
+  return c.window ? Halide::sum(kept) : kept;
 }
 Lowered maxpool_grad_lower(const LowerArgs& a) {
   const Type &x = *a.in_types[0], &dy = *a.in_types[1];
@@ -419,12 +440,12 @@ Lowered maxpool_grad_lower(const LowerArgs& a) {
   Halide::Tuple arg = Halide::argmax(a.in[0](image_at(pool_input(a.node.attrs, out_spatial, w.tap), ov[n], ov[n + 1])));
   // argmax gives the taps innermost first; store their row-major index.
   where(ov) = n == 2 ? arg[1] * int(a.node.attrs[1]) + arg[0] : arg[0];
-  where.compute_root();
+  where.compute_root().parallel(ov.back());
   Covering cov = covering_outputs(a.node.attrs, spatial_vars(a), dy);
-  Expr tap_index = n == 2 ? cov.window.tap[0] * int(a.node.attrs[1]) + cov.window.tap[1] : cov.window.tap[0];
+  Expr tap_index = n == 2 ? cov.tap[0] * int(a.node.attrs[1]) + cov.tap[1] : cov.tap[0];
   Expr c = a.vars[n], b = a.vars[n + 1];
   std::vector<Expr> o = image_at(cov.out, c, b);
-  return define(a, Halide::sum(Halide::select(cov.valid && where(o) == tap_index, a.in[1](o), 0.0f)));
+  return define(a, over_covering(cov, Halide::select(where(o) == tap_index, a.in[1](o), 0.0f)));
 }
 
 // avgpool: the mean of each window; its gradient spreads evenly over it.
@@ -459,7 +480,7 @@ Lowered avgpool_grad_lower(const LowerArgs& a) {
   Covering cov = covering_outputs(a.node.attrs, spatial_vars(a), dy);
   Expr c = a.vars[n], b = a.vars[n + 1];
   Expr share = a.in[0](image_at(cov.out, c, b)) / window_area(a.node.attrs, n);
-  return define(a, Halide::sum(Halide::select(cov.valid, share, 0.0f)));
+  return define(a, over_covering(cov, share));
 }
 
 // reshape(x) -> the same values, row-major, in per-sample dims `attrs` (flatten).
@@ -520,8 +541,10 @@ Lowered tanh_grad_lower(const LowerArgs& a) {
   return define(a, in_at(a, 1) * (1.0f - y * y));
 }
 
-// relu: y = max(x, 0); the gradient passes where x > 0 (0 at the kink)
-std::vector<int> relu_grad(Graph& g, const Node& n, int dy) { return {g.add(Op::ReluGrad, {n.inputs[0], dy}, n.loc)}; }
+// relu: y = max(x, 0); the gradient passes where x > 0 (0 at the kink),
+// read off the output (y > 0 exactly where x > 0) so the pre-activation
+// need not be kept: the bias and relu fuse into the layer's epilogue.
+std::vector<int> relu_grad(Graph& g, const Node& n, int dy) { return {g.add(Op::ReluGrad, {n.id, dy}, n.loc)}; }
 Lowered relu_lower(const LowerArgs& a) { return define(a, Halide::max(in_at(a, 0), 0.0f)); }
 Lowered relu_grad_lower(const LowerArgs& a) { return define(a, Halide::select(in_at(a, 0) > 0.0f, in_at(a, 1), 0.0f)); }
 
@@ -628,9 +651,9 @@ const OpDef& op_def(Op op) {
       {Op::ConvGradInput,  {"conv_grad_input",  2, S::Conv,        conv_grad_input_shape,    nullptr,             conv_grad_input_lower}},
       {Op::ConvGradWeight, {"conv_grad_weight", 2, S::Conv,        conv_grad_weight_shape,   nullptr,             conv_grad_weight_lower}},
       {Op::MaxPool,     {"maxpool",            1, S::RowReduce,   pool_shape,               maxpool_grad,        maxpool_lower}},
-      {Op::MaxPoolGrad, {"maxpool_grad",       2, S::RowReduce,   maxpool_grad_shape,       nullptr,             maxpool_grad_lower}},
+      {Op::MaxPoolGrad, {"maxpool_grad",       2, S::Elementwise, maxpool_grad_shape,       nullptr,             maxpool_grad_lower}},
       {Op::AvgPool,     {"avgpool",            1, S::RowReduce,   pool_shape,               avgpool_grad,        avgpool_lower}},
-      {Op::AvgPoolGrad, {"avgpool_grad",       1, S::RowReduce,   avgpool_grad_shape,       nullptr,             avgpool_grad_lower}},
+      {Op::AvgPoolGrad, {"avgpool_grad",       1, S::Elementwise, avgpool_grad_shape,       nullptr,             avgpool_grad_lower}},
       {Op::Reshape,     {"reshape",            1, S::Elementwise, reshape_shape,            reshape_grad,        reshape_lower}},
       {Op::Add,         {"add",                2, S::Elementwise, same_types,               add_grad,            add_lower}},
       {Op::Sub,         {"sub",                2, S::Elementwise, same_types,               sub_grad,            sub_lower}},
