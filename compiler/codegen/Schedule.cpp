@@ -154,7 +154,11 @@ void schedule_pipeline(const ir::Program& p, const std::vector<int>& nodes, cons
       // tile, one vector of partial sums per kernel column and channel
       // (rfactor, the lanes stored innermost), added up once at the end.
       const int64_t out_width = g.node(g.node(id).inputs[1]).type.dims.back();
-      const int lanes = feature_tile(out_width, vector_width);
+      // One register per partial-sum vector: the largest divisor of the row
+      // that fits, so kernel columns x channels of them stay in registers.
+      int lanes = 1;
+      for (int w = vector_width; w > 1 && lanes == 1; --w)
+        if (out_width % w == 0) lanes = w;
       const size_t c = v.size() - 2;
       Halide::RVar row_outer("row_outer"), row_inner("row_inner");
       Var lane("lane");
