@@ -14,6 +14,9 @@ warm-up), X = B*1000/M, and L = median latency of one batch-1 prediction
 (forward + softmax) over many calls.
 
 Run with Debian's interpreter: /usr/bin/python3 bench/torch_mlp.py --batch 32 --threads 2
+
+Its parse_args() and bench() are the harness of the other baselines too
+(bench/torch_cnn.py), so that every model is timed the same way.
 """
 import argparse
 import json
@@ -23,13 +26,16 @@ import sys
 import time
 
 
-def parse_args():
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def parse_args(doc=__doc__, add_arguments=None, warmup=20):
+    """The arguments every PyTorch bench takes (those of `./model bench`, and a few)."""
+    p = argparse.ArgumentParser(description=doc.split("\n")[0])
+    if add_arguments:
+        add_arguments(p)
     p.add_argument("--batch", type=int, required=True)
     p.add_argument("--threads", type=int, required=True)
     p.add_argument("--steps", type=int, default=100, help="timed train steps per repeat")
     p.add_argument("--repeats", type=int, default=5)
-    p.add_argument("--warmup", type=int, default=20, help="untimed train steps first")
+    p.add_argument("--warmup", type=int, default=warmup, help="untimed train steps first")
     p.add_argument("--latency-calls", type=int, default=2000,
                    help="timed batch-1 predictions (after as many/10 warm-up calls)")
     p.add_argument("--seed", type=int, default=0)
@@ -59,8 +65,11 @@ def loaded_blas():
     return paths
 
 
-def main():
-    a = parse_args()
+def bench(a, name, make_model, input_shape, lr, momentum=0.9):
+    """Times train steps and batch-1 prediction of make_model(nn) and prints the JSON line.
+
+    make_model gets torch.nn (imported here, after the thread settings) and
+    returns the model; inputs are float32 of shape [B, *input_shape]."""
     # Before torch (and its OpenMP / OpenBLAS) is loaded, so every pool agrees.
     os.environ["OMP_NUM_THREADS"] = str(a.threads)
     os.environ["OPENBLAS_NUM_THREADS"] = str(a.threads)
@@ -76,13 +85,9 @@ def main():
         pass  # only allowed before any inter-op work; harmless if refused
     torch.manual_seed(a.seed)
 
-    model = nn.Sequential(
-        nn.Linear(784, 256), nn.ReLU(),
-        nn.Linear(256, 128), nn.ReLU(),
-        nn.Linear(128, 10),
-    )
-    opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
-    x = torch.rand(a.batch, 784, dtype=torch.float32)
+    model = make_model(nn)
+    opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
+    x = torch.rand(a.batch, *input_shape, dtype=torch.float32)
     y = torch.randint(0, 10, (a.batch,), dtype=torch.int64)
 
     def step():
@@ -107,7 +112,7 @@ def main():
 
     # ---- batch-1 prediction latency (forward + softmax) ---------------------
     model.eval()
-    x1 = torch.rand(1, 784, dtype=torch.float32)
+    x1 = torch.rand(1, *input_shape, dtype=torch.float32)
     lat_us = []
     with torch.inference_mode():
         for _ in range(max(10, a.latency_calls // 10)):
@@ -120,7 +125,7 @@ def main():
 
     blas = loaded_blas()
     out = {
-        "model": "fashion_mlp",
+        "model": name,
         "batch": a.batch,
         "threads": a.threads,
         "train_samples_per_s": round(a.batch * 1000.0 / m, 1),
@@ -137,6 +142,15 @@ def main():
     }
     json.dump(out, sys.stdout, separators=(",", ":"))
     sys.stdout.write("\n")
+
+
+def main():
+    a = parse_args()
+    bench(a, "fashion_mlp", lambda nn: nn.Sequential(
+        nn.Linear(784, 256), nn.ReLU(),
+        nn.Linear(256, 128), nn.ReLU(),
+        nn.Linear(128, 10),
+    ), (784,), lr=0.05)
 
 
 if __name__ == "__main__":

@@ -73,8 +73,9 @@ int cmd_info(const ModelInfo& info) {
   std::printf("model %s (from %s)\n", info.name, info.source_file);
   std::printf("input: f32[%s]\n", dims(info.input_dims, info.input_rank).c_str());
   if (info.classes > 0) std::printf("target: class[%lld]\n", (long long)info.classes);
-  else std::printf("target: f32[%lld]\n", (long long)info.target_width);
-  std::printf("output: %lld values%s\n", (long long)info.output_width, info.output_is_probability ? " (class probabilities)" : "");
+  else std::printf("target: f32[%s]\n", dims(info.target_dims, info.target_rank).c_str());
+  std::printf("output: f32[%s]%s\n", dims(info.output_dims, info.output_rank).c_str(),
+              info.output_is_probability ? " (class probabilities)" : "");
   std::printf("parameters:\n");
   for (int i = 0; i < info.num_params; ++i) {
     const ParamInfo& p = info.params[i];

@@ -493,7 +493,8 @@ class ModelBuilder {
 
   // One positive (or non-negative) integer per spatial dim: a single number
   // means the same for every dim.
-  std::optional<std::vector<int64_t>> per_dim(const Const& c, size_t n, const std::string& what, int64_t least) {
+  std::optional<std::vector<int64_t>> per_dim(const Const& c, size_t n, const std::string& what, int64_t least,
+                                              const std::string& context) {
     std::vector<Const> items = c.kind == Const::Kind::List ? c.items : std::vector<Const>(n, c);
     std::string problem = items.size() == n ? "" : "a list of " + std::to_string(items.size());
     std::vector<int64_t> out;
@@ -508,7 +509,8 @@ class ModelBuilder {
     }
     if (!problem.empty()) {
       diags_.error(c.loc, what + " must be " + (least > 0 ? "a positive integer" : "a non-negative integer") +
-                              (n > 1 ? " (or a list of " + std::to_string(n) + ")" : std::string()) + ", got " + problem);
+                              (n > 1 ? " (or a list of " + std::to_string(n) + ")" : std::string()) + ", got " + problem +
+                              context);
       return std::nullopt;
     }
     return out;
@@ -537,11 +539,12 @@ class ModelBuilder {
     }
     auto n = image_dims(v, "conv", stage.loc);
     if (!n) return -1;
-    auto out_channels = per_dim(channels->second, 1, "the number of channels", 1);
-    auto k = per_dim(kernel->second, *n, "the kernel size", 1);
+    const std::string on = "; the input is " + p_.graph.node(v).type.str();
+    auto out_channels = per_dim(channels->second, 1, "the number of channels", 1, on);
+    auto k = per_dim(kernel->second, *n, "the kernel size", 1, on);
     Const one, zero;
     one.number = 1, one.is_integer = true, zero.is_integer = true;
-    auto stride = per_dim(bound->count("stride") ? bound->at("stride") : one, *n, "the stride", 1);
+    auto stride = per_dim(bound->count("stride") ? bound->at("stride") : one, *n, "the stride", 1, on);
     std::optional<std::vector<int64_t>> pad;
     auto pad_arg = bound->find("pad");
     if (pad_arg != bound->end() && pad_arg->second.kind == Const::Kind::Symbol && pad_arg->second.text == "same") {
@@ -555,7 +558,7 @@ class ModelBuilder {
         }
       }
     } else {
-      pad = per_dim(pad_arg != bound->end() ? pad_arg->second : zero, *n, "the padding", 0);
+      pad = per_dim(pad_arg != bound->end() ? pad_arg->second : zero, *n, "the padding", 0, on);
     }
     if (!out_channels || !k || !stride || !pad) return -1;
     const ir::Type& in = p_.graph.node(v).type;
@@ -582,8 +585,9 @@ class ModelBuilder {
     }
     auto n = image_dims(v, kind, stage.loc);
     if (!n) return -1;
-    auto window = per_dim(window_arg->second, *n, "the window", 1);
-    auto stride = per_dim(bound->count("stride") ? bound->at("stride") : window_arg->second, *n, "the stride", 1);
+    const std::string on = "; the input is " + p_.graph.node(v).type.str();
+    auto window = per_dim(window_arg->second, *n, "the window", 1, on);
+    auto stride = per_dim(bound->count("stride") ? bound->at("stride") : window_arg->second, *n, "the stride", 1, on);
     if (!window || !stride) return -1;
     std::vector<int64_t> attrs = *window;
     attrs.insert(attrs.end(), stride->begin(), stride->end());
