@@ -2,7 +2,6 @@
 
 #include <HalideBuffer.h>
 #include <HalideRuntime.h>
-#include <malloc.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,6 +12,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "runtime/halide_memory.h"
 #include "runtime/progress.h"
 #include "runtime/safetensors.h"
 
@@ -73,11 +73,7 @@ std::string take_halide_error() {
 
 Engine::Engine(const ModelInfo& info) : info_(info) {
   halide_set_error_handler(keep_halide_error);
-  // Each pipeline call allocates its intermediate buffers (megabytes for
-  // images). Served from the heap instead of fresh mmaps, they cost no page
-  // faults after the first step.
-  mallopt(M_MMAP_THRESHOLD, 1 << 30);
-  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  use_block_cache();
   for (int i = 0; i < info.num_params; ++i) params_.emplace_back(size_t(product(info.params[i].dims, info.params[i].rank)), 0.0f);
 }
 
