@@ -41,6 +41,9 @@ done
 
 NNC_WITH_BENCH=1 bash scripts/setup.sh
 bash scripts/build.sh
+# The tree the programs are built from (taken now: the tree may change while the benches run).
+commit=$(git rev-parse --short=12 HEAD 2>/dev/null || echo "none (no commit yet)")
+[[ -n $(git status --porcelain --untracked-files=no -- . ':!bench' 2>/dev/null) ]] && commit+=" (+ uncommitted changes)"
 mkdir -p build/bench
 out=bench/out/$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$out"
@@ -84,8 +87,6 @@ for ((r = 1; r <= REPEATS; r++)); do
 done
 
 # ---- RESULTS.md -----------------------------------------------------------------
-commit=$(git rev-parse --short=12 HEAD 2>/dev/null || echo "none (no commit yet)")
-[[ -n $(git status --porcelain --untracked-files=no 2>/dev/null) ]] && commit+=" (+ uncommitted changes)"
 per_run="\`bench --batch B --threads $THREADS --steps S --repeats $INNER_REPEATS\` (same arguments for both programs);"
 for m in $MODELS; do per_run+=" ${NAME[$m]}: B in ${BATCHES[$m]}, S = ${STEPS_OF[$m]};"; done
 per_run+=" $REPEATS runs each, alternating"
