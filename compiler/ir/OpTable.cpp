@@ -53,20 +53,25 @@ Lowered define(const LowerArgs& a, const Expr& value) {
 
 Expr in_at(const LowerArgs& a, int k) { return a.in[size_t(k)](as_exprs(a.vars)); }
 
+// acc(vars) = sum over r of term, and the node's value reads acc: the
+// accumulator is its own Func so Schedule.cpp can keep a register tile of it
+// at the consumer's tile loop.
+Lowered sum_into_accumulator(const LowerArgs& a, const Expr& term, const RDom& r) {
+  std::string base = std::string(op_name(a.node.op)) + "_" + std::to_string(a.node.id);
+  Func acc(base + "_acc"), value(base);
+  acc(a.vars) = 0.0f;
+  acc(a.vars) += term;
+  value(a.vars) = acc(a.vars);
+  return {value, acc, r};
+}
+
 // A Gemm: C(j, i) = sum_r A(i, r) * B(j, r), with B read along j (vectorized)
-// and A broadcast. The accumulator is its own Func so Schedule.cpp can keep a
-// register tile of it at the consumer's tile loop.
+// and A broadcast.
 Lowered gemm(const LowerArgs& a, const std::function<Expr(Expr i, Expr r)>& lhs,
              const std::function<Expr(Expr j, Expr r)>& rhs, Expr depth) {
   const Var &j = a.vars[0], &i = a.vars[1];
-  std::string base = std::string(op_name(a.node.op)) + "_" + std::to_string(a.node.id);
-  Func acc(base + "_acc");
   RDom r(0, depth, "k");
-  acc(j, i) = 0.0f;
-  acc(j, i) += lhs(i, r) * rhs(j, r);
-  Func value(base);
-  value(j, i) = acc(j, i);
-  return {value, acc, r};
+  return sum_into_accumulator(a, lhs(i, r) * rhs(j, r), r);
 }
 
 // Sum over every element of a batched value, divided by the batch: a loss.
@@ -217,6 +222,21 @@ Func zero_padded(const Func& x, const Type& t, const std::string& name) {
   return padded;
 }
 
+// The taps of a kernel W: [Cout, Cin, K...] (Halide order: innermost kernel
+// dim first), then `channels`; and W's coordinates at row-major taps.
+RDom kernel_taps(const Type& w, size_t n, int64_t channels) {
+  Halide::Region taps;
+  for (size_t d = n; d-- > 0;) taps.emplace_back(0, int(w.dims[2 + d]));
+  taps.emplace_back(0, int(channels));
+  return RDom(taps, "tap");
+}
+std::vector<Expr> weight_at(const std::vector<Expr>& kernel, Expr ci, Expr co) {
+  std::vector<Expr> at(kernel.rbegin(), kernel.rend());
+  at.push_back(ci);
+  at.push_back(co);
+  return at;
+}
+
 // conv(x: [B, Cin, S...], W: [Cout, Cin, K...]) -> [B, Cout, O...]
 // attrs: strides (one per spatial dim), then paddings.
 Type conv_shape(const Types& in, const Attrs& attrs) {
@@ -251,10 +271,7 @@ Lowered conv_lower(const LowerArgs& a) {
   const Type &x = *a.in_types[0], &w = *a.in_types[1];
   const size_t n = size_t(spatial_rank(x));
   Func xp = zero_padded(a.in[0], x, "conv_input_" + std::to_string(a.node.id));
-  Halide::Region taps;  // Halide order: kernel dims innermost first, then input channels
-  for (size_t d = n; d-- > 0;) taps.emplace_back(0, int(w.dims[2 + d]));
-  taps.emplace_back(0, int(x.dims[0]));
-  RDom r(taps, "tap");
+  RDom r = kernel_taps(w, n, x.dims[0]);
   std::vector<Expr> out = spatial_vars(a), in, kernel;
   for (size_t d = 0; d < n; ++d) {
     Expr k = r[int(n - 1 - d)];
@@ -262,15 +279,7 @@ Lowered conv_lower(const LowerArgs& a) {
     kernel.push_back(k);
   }
   Expr ci = r[int(n)], co = a.vars[n], b = a.vars[n + 1];
-  std::vector<Expr> w_at(kernel.rbegin(), kernel.rend());
-  w_at.push_back(ci);
-  w_at.push_back(co);
-  std::string base = "conv_" + std::to_string(a.node.id);
-  Func acc(base + "_acc"), value(base);
-  acc(a.vars) = 0.0f;
-  acc(a.vars) += xp(image_at(in, ci, b)) * a.in[1](w_at);
-  value(a.vars) = acc(a.vars);
-  return {value, acc, r};
+  return sum_into_accumulator(a, xp(image_at(in, ci, b)) * a.in[1](weight_at(kernel, ci, co)), r);
 }
 
 // conv_grad_input(dy: [B, Cout, O...], W) -> [B, Cin, S...]: every input
@@ -286,10 +295,7 @@ Lowered conv_grad_input_lower(const LowerArgs& a) {
   const Type &dy = *a.in_types[0], &w = *a.in_types[1];
   const size_t n = size_t(spatial_rank(dy));
   Func dyp = zero_padded(a.in[0], dy, "conv_grad_input_dy_" + std::to_string(a.node.id));
-  Halide::Region taps;
-  for (size_t d = n; d-- > 0;) taps.emplace_back(0, int(w.dims[2 + d]));
-  taps.emplace_back(0, int(w.dims[0]));
-  RDom r(taps, "tap");
+  RDom r = kernel_taps(w, n, w.dims[0]);
   std::vector<Expr> pos = spatial_vars(a), from, kernel;
   Expr covered;  // with strides > 1, only some taps land on an output
   for (size_t d = 0; d < n; ++d) {
@@ -301,16 +307,8 @@ Lowered conv_grad_input_lower(const LowerArgs& a) {
     kernel.push_back(k);
   }
   Expr co = r[int(n)], ci = a.vars[n], b = a.vars[n + 1];
-  std::vector<Expr> w_at(kernel.rbegin(), kernel.rend());
-  w_at.push_back(ci);
-  w_at.push_back(co);
-  std::string base = "conv_grad_input_" + std::to_string(a.node.id);
-  Func acc(base + "_acc"), value(base);
-  acc(a.vars) = 0.0f;
-  Expr term = dyp(image_at(from, co, b)) * a.in[1](w_at);
-  acc(a.vars) += covered.defined() ? Halide::select(covered, term, 0.0f) : term;
-  value(a.vars) = acc(a.vars);
-  return {value, acc, r};
+  Expr term = dyp(image_at(from, co, b)) * a.in[1](weight_at(kernel, ci, co));
+  return sum_into_accumulator(a, covered.defined() ? Halide::select(covered, term, 0.0f) : term, r);
 }
 
 // conv_grad_weight(x, dy) -> [Cout, Cin, K...]: the kernel is shared by every
@@ -340,12 +338,7 @@ Lowered conv_grad_weight_lower(const LowerArgs& a) {
     out.push_back(o);
     in.push_back(o * int(a.node.attrs[d]) + kernel[d] - int(a.node.attrs[n + d]));
   }
-  std::string base = "conv_grad_weight_" + std::to_string(a.node.id);
-  Func acc(base + "_acc"), value(base);
-  acc(a.vars) = 0.0f;
-  acc(a.vars) += xp(image_at(in, ci, b)) * a.in[1](image_at(out, co, b));
-  value(a.vars) = acc(a.vars);
-  return {value, acc, r};
+  return sum_into_accumulator(a, xp(image_at(in, ci, b)) * a.in[1](image_at(out, co, b)), r);
 }
 
 // Pooling windows: attrs = window per spatial dim, then stride per spatial dim.
