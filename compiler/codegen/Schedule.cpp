@@ -96,15 +96,24 @@ void schedule_rows(Context& cx, int id) {
 // An image f(s.., c, b) (or a kernel gradient f(kw, kh, ci, co)): a row
 // segment in vectors x a few channels (unrolled) innermost, then the rest of
 // the row, the other rows, and channels x batch in parallel.
-void schedule_image(Context& cx, int id) {
+//
+// Rows that are not a whole number of vectors (28, 14, 10 pixels) are
+// computed in whole vectors (32, 16, 16) when the value is internal: the
+// extra lanes cost nothing, while odd-sized vectors are assembled from pieces
+// at every load. Pipeline outputs keep their exact size.
+void schedule_image(Context& cx, int id, bool is_output) {
   Func f = cx.funcs.at(id).value;
   const std::vector<Var>& v = cx.vars.at(id);
   const ir::Type& type = cx.p.graph.node(id).type;
   const size_t c = v.size() - 2;  // the channels' Halide index
-  const int tile_w = feature_tile(type.dims.back(), cx.vector_width);
+  const int64_t width = type.dims.back();
+  const bool round_up = !is_output && width > cx.vector_width / 2 && width % cx.vector_width != 0 &&
+                        width <= 2 * cx.vector_width;
+  const int tile_w = round_up ? int((width + cx.vector_width - 1) / cx.vector_width * cx.vector_width)
+                              : feature_tile(width, cx.vector_width);
   const int unroll_c = channel_tile(type.dims[type.dims.size() - 1 - c]);
   Var wo("wo"), wi("wi"), co("co"), ci("ci"), outer("outer");
-  f.split(v[0], wo, wi, tile_w, TailStrategy::GuardWithIf).split(v[c], co, ci, unroll_c);
+  f.split(v[0], wo, wi, tile_w, round_up ? TailStrategy::RoundUp : TailStrategy::GuardWithIf).split(v[c], co, ci, unroll_c);
   std::vector<VarOrRVar> order{wi, ci, wo};
   for (size_t k = 1; k < c; ++k) order.push_back(v[k]);
   order.push_back(co);
@@ -216,7 +225,7 @@ void schedule_pipeline(const ir::Program& p, const std::vector<int>& nodes, cons
     funcs.at(id).value.compute_root();
     const int rank = g.node(id).type.rank();
     if (rank == 2) schedule_rows(cx, id);
-    else if (rank >= 3) schedule_image(cx, id);
+    else if (rank >= 3) schedule_image(cx, id, outputs.count(id) > 0);
     else if (rank == 1) schedule_flat(cx, id);
     if (ir::op_def(g.node(id).op).schedule == Schedule::Reduce) schedule_reduction(cx, id);
   }
