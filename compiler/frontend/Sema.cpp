@@ -388,7 +388,7 @@ class ModelBuilder {
   }
 
   // Matches call arguments to parameter names (positional first, then named).
-  std::optional<std::map<std::string, Const>> bind_args(const std::string& callee, const SourceLoc& loc,
+  std::optional<std::map<std::string, Const>> bind_args(const std::string& callee,
                                                         const std::vector<std::string>& params,
                                                         const std::vector<Const>& args,
                                                         const std::vector<std::string>& names) {
@@ -413,7 +413,6 @@ class ModelBuilder {
       }
       bound[key] = args[i];
     }
-    (void)loc;
     if (!ok) return std::nullopt;
     return bound;
   }
@@ -446,7 +445,7 @@ class ModelBuilder {
   // dense(units, weight = glorot, bias = zeros, name = "...")
   int dense(int v, const Expr& stage, const std::vector<Const>& args, const std::vector<std::string>& names,
             Scope& scope) {
-    auto bound = bind_args("dense", stage.loc, {"units", "weight", "bias", "name"}, args, names);
+    auto bound = bind_args("dense", {"units", "weight", "bias", "name"}, args, names);
     if (!bound) return -1;
     auto units = bound->find("units");
     if (units == bound->end() || units->second.kind != Const::Kind::Number || !units->second.is_integer ||
@@ -529,7 +528,7 @@ class ModelBuilder {
 
   // conv(channels, kernel = k, stride = 1, pad = 0 | same, weight = glorot, bias = zeros, name = "...")
   int conv(int v, const Expr& stage, const std::vector<Const>& args, const std::vector<std::string>& names, Scope& scope) {
-    auto bound = bind_args("conv", stage.loc, {"channels", "kernel", "stride", "pad", "weight", "bias", "name"}, args, names);
+    auto bound = bind_args("conv", {"channels", "kernel", "stride", "pad", "weight", "bias", "name"}, args, names);
     if (!bound) return -1;
     auto channels = bound->find("channels");
     auto kernel = bound->find("kernel");
@@ -576,7 +575,7 @@ class ModelBuilder {
   // maxpool(window, stride = window), avgpool(window, stride = window)
   int pool(const std::string& kind, int v, const Expr& stage, const std::vector<Const>& args,
            const std::vector<std::string>& names) {
-    auto bound = bind_args(kind, stage.loc, {"window", "stride"}, args, names);
+    auto bound = bind_args(kind, {"window", "stride"}, args, names);
     if (!bound) return -1;
     auto window_arg = bound->find("window");
     if (window_arg == bound->end()) {
@@ -757,7 +756,7 @@ class ModelBuilder {
     }
     std::vector<std::string> params;
     for (const ast::BlockParam& p : block.params) params.push_back(p.name);
-    auto bound = bind_args(block.name, stage.loc, params, args, names);
+    auto bound = bind_args(block.name, params, args, names);
     if (!bound) return -1;
     Scope inner;
     inner.depth = outer.depth + 1;
@@ -885,7 +884,7 @@ class ModelBuilder {
       return;
     }
     c.optimizer = name;
-    auto bound = bind_args("sgd", v.loc, {"lr", "momentum"}, v.items, v.names);
+    auto bound = bind_args("sgd", {"lr", "momentum"}, v.items, v.names);
     if (!bound) return;
     for (const auto& [key, arg] : *bound) {
       if (arg.kind != Const::Kind::Number || arg.number < 0) {
