@@ -36,9 +36,8 @@ Dataset load_source(const ModelInfo& info, const std::string& source, const std:
   if (source.rfind("builtin.", 0) == 0) return builtin_dataset(source.substr(8));
   if (source == "fashion_mnist") return load_idx_dir(kFashionMnistDir, split);
   if (fs::is_directory(source)) return load_idx_dir(source, split);
-  int64_t inputs = 1;
-  for (int i = 0; i < info.input_rank; ++i) inputs *= info.input_dims[i];
-  return load_csv(source, inputs, info.classes > 0 ? 1 : info.target_width, info.classes > 0);
+  return load_csv(source, elements(info.input_dims, info.input_rank),
+                  info.classes > 0 ? 1 : elements(info.target_dims, info.target_rank), info.classes > 0);
 }
 
 bool has_test_split(const std::string& source) { return source == "fashion_mnist" || fs::is_directory(source); }
@@ -213,12 +212,12 @@ int run(const ModelInfo& info, int argc, char** argv) {
     int64_t count = int64_t(x.size()) / n_in;
     std::vector<float> out = engine.predict(x.data(), count);
     for (int64_t s = 0; s < count; ++s) {
-      const float* y = &out[size_t(s * info.output_width)];
+      const int64_t width = engine.output_size();
+      const float* y = &out[size_t(s * width)];
       if (info.output_is_probability)
-        std::printf("class %lld  p=%s\n", (long long)(std::max_element(y, y + info.output_width) - y),
-                    format_values(y, info.output_width).c_str());
+        std::printf("class %lld  p=%s\n", (long long)(std::max_element(y, y + width) - y), format_values(y, width).c_str());
       else
-        std::printf("%s\n", format_values(y, info.output_width).c_str());
+        std::printf("%s\n", format_values(y, width).c_str());
     }
     return 0;
   }

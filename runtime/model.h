@@ -55,11 +55,9 @@ struct ModelInfo {
   int input_rank;           // per sample
   int64_t input_dims[4];
   int64_t classes;          // > 0: the target is a class index in [0, classes)
-  int64_t target_width;     // f32 targets: values per sample
   int target_rank;          // f32 targets: their per-sample shape
   int64_t target_dims[4];
-  int64_t output_width;     // values per sample of the prediction
-  int output_rank;          // and its per-sample shape
+  int output_rank;          // the prediction's per-sample shape
   int64_t output_dims[4];
   bool output_is_probability;  // the prediction is softmax(logits)
   int num_params;
@@ -72,6 +70,13 @@ struct ModelInfo {
   TrainDefaults defaults;
   const char* target;       // the Halide target the pipelines were compiled for
 };
+
+// Values in a tensor of row-major `dims`.
+inline int64_t elements(const int64_t* dims, int rank) {
+  int64_t n = 1;
+  for (int i = 0; i < rank; ++i) n *= dims[i];
+  return n;
+}
 
 }  // namespace nnc::rt
 

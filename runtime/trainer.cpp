@@ -24,12 +24,6 @@ using Halide::Runtime::Buffer;
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-int64_t product(const int64_t* dims, int rank) {
-  int64_t n = 1;
-  for (int i = 0; i < rank; ++i) n *= dims[i];
-  return n;
-}
-
 // Halide's dims are the reverse of the row-major dims; the batch is outermost.
 std::vector<int> halide_sizes(const int64_t* dims, int rank, int64_t batch) {
   std::vector<int> sizes;
@@ -50,6 +44,13 @@ std::string json_number(double v) {
   s.precision(8);
   s << v;
   return s.str();
+}
+
+// "(v, v, ...)", as --trace prints vectors.
+std::string format_vector(const float* v, int64_t n) {
+  std::string s = "(";
+  for (int64_t k = 0; k < n; ++k) s += (k ? ", " : "") + json_number(v[k]);
+  return s + ")";
 }
 
 // Halide's default handler prints and aborts; ours keeps the message so the
@@ -80,7 +81,7 @@ Engine::Engine(const ModelInfo& info) : info_(info) {
   // per-task allocations of the MLP 23% slower.
   mallopt(M_MMAP_THRESHOLD, 1 << 30);
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
-  for (int i = 0; i < info.num_params; ++i) params_.emplace_back(size_t(product(info.params[i].dims, info.params[i].rank)), 0.0f);
+  for (int i = 0; i < info.num_params; ++i) params_.emplace_back(size_t(elements(info.params[i].dims, info.params[i].rank)), 0.0f);
 }
 
 // Training needs three more copies of the weights (the step's output, the
@@ -95,11 +96,13 @@ void Engine::ensure_training_state() {
   }
 }
 
-int64_t Engine::input_size() const { return product(info_.input_dims, info_.input_rank); }
+int64_t Engine::input_size() const { return elements(info_.input_dims, info_.input_rank); }
+int64_t Engine::target_size() const { return info_.classes > 0 ? 1 : elements(info_.target_dims, info_.target_rank); }
+int64_t Engine::output_size() const { return elements(info_.output_dims, info_.output_rank); }
 
 int64_t Engine::parameter_count() const {
   int64_t n = 0;
-  for (int i = 0; i < info_.num_params; ++i) n += product(info_.params[i].dims, info_.params[i].rank);
+  for (int i = 0; i < info_.num_params; ++i) n += elements(info_.params[i].dims, info_.params[i].rank);
   return n;
 }
 
@@ -202,14 +205,13 @@ void Engine::fit_standardizer(const Dataset& d) {
   }
 }
 
-void Engine::standardize(Dataset& d) const {
+void Engine::standardize(Dataset& d) const { standardize_rows(d.inputs.data(), d.count); }
+
+void Engine::standardize_rows(float* x, int64_t count) const {
   if (mean_.empty()) return;
-  const int64_t n = d.sample_size();
-  for (int64_t s = 0; s < d.count; ++s)
-    for (int64_t k = 0; k < n; ++k) {
-      float& v = d.inputs[size_t(s * n + k)];
-      v = (v - mean_[size_t(k)]) * inv_std_[size_t(k)];
-    }
+  const int64_t n = input_size();
+  for (int64_t s = 0; s < count; ++s)
+    for (int64_t k = 0; k < n; ++k) x[s * n + k] = (x[s * n + k] - mean_[size_t(k)]) * inv_std_[size_t(k)];
 }
 
 void Engine::check_dataset(const Dataset& d) const {
@@ -222,9 +224,9 @@ void Engine::check_dataset(const Dataset& d) const {
     if (!d.class_targets)
       throw DataError(d.source + ": targets are values, model '" + info_.name + "' needs class labels");
     check_labels(d, info_.classes);
-  } else if (d.class_targets || d.target_width != info_.target_width) {
+  } else if (d.class_targets || d.target_width != target_size()) {
     throw DataError(d.source + ": targets have " + (d.class_targets ? std::string("class labels") : std::to_string(d.target_width) + " values") +
-                    ", model '" + info_.name + "' needs " + std::to_string(info_.target_width) + " values per sample");
+                    ", model '" + info_.name + "' needs " + std::to_string(target_size()) + " values per sample");
   }
 }
 
@@ -266,6 +268,43 @@ void Engine::call(const PipelineInfo& p, const float* x, const void* t, int64_t 
   if (status != 0) throw std::runtime_error("a compiled pipeline failed: " + take_halide_error());
 }
 
+Engine::Batch Engine::make_batch(int64_t size) const {
+  Batch b;
+  b.x.resize(size_t(size * input_size()));
+  b.t.resize(size_t(size * target_size()));
+  b.out.resize(size_t(size * output_size()));
+  b.labels.resize(size_t(size));
+  b.class_targets = info_.classes > 0;
+  return b;
+}
+
+void Engine::gather(const Dataset& d, const std::vector<int64_t>& index, int64_t first, int64_t count,
+                    Batch& batch) const {
+  const int64_t n_in = input_size(), tw = target_size();
+  for (int64_t s = 0; s < count; ++s) {
+    const int64_t sample = index[size_t(first + s)];
+    std::copy_n(&d.inputs[size_t(sample * n_in)], n_in, &batch.x[size_t(s * n_in)]);
+    if (d.class_targets) batch.labels[size_t(s)] = d.labels[size_t(sample)];
+    else std::copy_n(&d.targets[size_t(sample * tw)], tw, &batch.t[size_t(s * tw)]);
+  }
+}
+
+float Engine::step(Batch& batch, int64_t size, const float* hypers) {
+  float loss = 0;
+  call(info_.train_step, batch.x.data(), batch.targets(), size, &loss, batch.out.data(), hypers);
+  std::swap(params_, next_params_);
+  std::swap(states_, next_states_);
+  return loss;
+}
+
+std::string Engine::format_weights() const {
+  std::string s;
+  for (int i = 0; i < info_.num_params; ++i)
+    s += std::string(" ") + info_.params[i].name + "=" +
+         format_vector(params_[size_t(i)].data(), int64_t(params_[size_t(i)].size()));
+  return s;
+}
+
 bool Engine::targets_are_binary(const Dataset& d) const {
   if (d.class_targets) return true;
   return std::all_of(d.targets.begin(), d.targets.end(), [](float v) { return v == 0.0f || v == 1.0f; });
@@ -273,7 +312,7 @@ bool Engine::targets_are_binary(const Dataset& d) const {
 
 void Engine::accumulate_accuracy(const float* out, const Dataset& d, const std::vector<int64_t>& index,
                                  int64_t first, int64_t count, int64_t& correct) const {
-  const int64_t width = info_.output_width;
+  const int64_t width = output_size();
   for (int64_t s = 0; s < count; ++s) {
     const float* y = out + s * width;
     int64_t sample = index[size_t(first + s)];
@@ -291,10 +330,8 @@ void Engine::accumulate_accuracy(const float* out, const Dataset& d, const std::
 
 void Engine::train(Dataset& data, const Dataset* test, const TrainOptions& o) {
   ensure_training_state();
-  const int64_t n_in = input_size(), width = info_.output_width, tw = info_.classes > 0 ? 1 : info_.target_width;
   const int64_t batch = std::min(o.batch, data.count);
-  AlignedVector<float> x(size_t(batch * n_in)), t(size_t(batch * tw)), out(size_t(batch * width));
-  AlignedVector<int32_t> labels(static_cast<size_t>(batch));
+  Batch buffers = make_batch(batch);
   const float hypers[2] = {float(o.lr), float(o.momentum)};
   const bool accuracy_applies = targets_are_binary(data);
   Rng rng(o.seed ^ 0x9e3779b97f4a7c15ull);  // the data order's stream, apart from the weights'
@@ -315,42 +352,21 @@ void Engine::train(Dataset& data, const Dataset* test, const TrainOptions& o) {
     int64_t correct = 0;
     for (int64_t first = 0; first < data.count; first += batch) {
       const int64_t b = std::min(batch, data.count - first);
-      for (int64_t s = 0; s < b; ++s) {
-        int64_t sample = order[size_t(first + s)];
-        std::copy_n(&data.inputs[size_t(sample * n_in)], n_in, &x[size_t(s * n_in)]);
-        if (data.class_targets) labels[size_t(s)] = data.labels[size_t(sample)];
-        else std::copy_n(&data.targets[size_t(sample * tw)], tw, &t[size_t(s * tw)]);
-      }
-      std::string trace_weights;
-      if (o.trace) {
-        for (int i = 0; i < info_.num_params; ++i) {
-          trace_weights += std::string(" ") + info_.params[i].name + "=(";
-          for (size_t k = 0; k < params_[size_t(i)].size(); ++k)
-            trace_weights += (k ? ", " : "") + json_number(params_[size_t(i)][k]);
-          trace_weights += ")";
-        }
-      }
-      float loss = 0;
-      call(info_.train_step, x.data(), data.class_targets ? static_cast<const void*>(labels.data()) : t.data(), b,
-           &loss, out.data(), hypers);
-      std::swap(params_, next_params_);
-      std::swap(states_, next_states_);
+      gather(data, order, first, b, buffers);
+      // The weights the example meets, before the step changes them.
+      const std::string trace_weights = o.trace ? format_weights() : "";
+      const float loss = step(buffers, b, hypers);
       if (!std::isfinite(loss))
         throw std::runtime_error("the loss became " + json_number(loss) + " in epoch " + std::to_string(epoch) +
                                  " at sample " + std::to_string(first + 1) + "; lower the learning rate (--lr)");
       loss_sum += double(loss) * double(b);
-      if (accuracy_applies) accumulate_accuracy(out.data(), data, order, first, b, correct);
-      if (o.trace) {
-        auto vec = [](const float* v, int64_t n) {
-          std::string s = "(";
-          for (int64_t k = 0; k < n; ++k) s += (k ? ", " : "") + json_number(v[k]);
-          return s + ")";
-        };
+      if (accuracy_applies) accumulate_accuracy(buffers.out.data(), data, order, first, b, correct);
+      if (o.trace)
         std::printf("epoch %lld example %lld: x=%s%s y=%s t=%s\n", (long long)epoch, (long long)(first + 1),
-                    vec(&data.inputs[size_t(order[size_t(first)] * n_in)], n_in).c_str(), trace_weights.c_str(),
-                    vec(out.data(), width).c_str(),
-                    data.class_targets ? std::to_string(labels[0]).c_str() : vec(t.data(), tw).c_str());
-      }
+                    format_vector(buffers.x.data(), input_size()).c_str(), trace_weights.c_str(),
+                    format_vector(buffers.out.data(), output_size()).c_str(),
+                    data.class_targets ? std::to_string(buffers.labels[0]).c_str()
+                                       : format_vector(buffers.t.data(), target_size()).c_str());
       if (report) progress.update(first + b, loss_sum / double(first + b),
                       accuracy_applies ? double(correct) / double(first + b) : -1);
     }
@@ -377,24 +393,12 @@ void Engine::train(Dataset& data, const Dataset* test, const TrainOptions& o) {
     if (!o.save.empty()) save_weights(o.save);
   }
   if (log) std::fclose(log);
-  if (o.trace) {
-    std::printf("final:");
-    for (int i = 0; i < info_.num_params; ++i) {
-      std::printf(" %s=(", info_.params[i].name);
-      for (size_t k = 0; k < params_[size_t(i)].size(); ++k)
-        std::printf("%s%s", k ? ", " : "", json_number(params_[size_t(i)][k]).c_str());
-      std::printf(")");
-    }
-    std::printf("\n");
-  }
+  if (o.trace) std::printf("final:%s\n", format_weights().c_str());
 }
 
 Metrics Engine::evaluate(const Dataset& d, int64_t batch) {
-  const int64_t n_in = input_size(), width = info_.output_width, tw = info_.classes > 0 ? 1 : info_.target_width;
   batch = std::max<int64_t>(1, std::min(batch, d.count));
-  // Batches are copied out of the data set into aligned buffers (see aligned.h).
-  AlignedVector<float> x(size_t(batch * n_in)), t(size_t(batch * tw)), out(size_t(batch * width));
-  AlignedVector<int32_t> labels(static_cast<size_t>(batch));
+  Batch buffers = make_batch(batch);
   std::vector<int64_t> identity(size_t(d.count));
   std::iota(identity.begin(), identity.end(), 0);
   const bool accuracy_applies = targets_are_binary(d);
@@ -402,28 +406,19 @@ Metrics Engine::evaluate(const Dataset& d, int64_t batch) {
   int64_t correct = 0;
   for (int64_t first = 0; first < d.count; first += batch) {
     const int64_t b = std::min(batch, d.count - first);
-    std::copy_n(&d.inputs[size_t(first * n_in)], b * n_in, x.data());
-    if (d.class_targets) std::copy_n(&d.labels[size_t(first)], b, labels.data());
-    else std::copy_n(&d.targets[size_t(first * tw)], b * tw, t.data());
+    gather(d, identity, first, b, buffers);
     float loss = 0;
-    call(info_.evaluate, x.data(), d.class_targets ? static_cast<const void*>(labels.data()) : t.data(), b, &loss,
-         out.data(), nullptr);
+    call(info_.evaluate, buffers.x.data(), buffers.targets(), b, &loss, buffers.out.data(), nullptr);
     loss_sum += double(loss) * double(b);
-    if (accuracy_applies) accumulate_accuracy(out.data(), d, identity, first, b, correct);
+    if (accuracy_applies) accumulate_accuracy(buffers.out.data(), d, identity, first, b, correct);
   }
   return {loss_sum / double(d.count), accuracy_applies ? double(correct) / double(d.count) : -1, d.count};
 }
 
 std::vector<float> Engine::predict(const float* inputs, int64_t count) {
-  const int64_t n_in = input_size();
-  AlignedVector<float> x(inputs, inputs + count * n_in);
-  if (!mean_.empty())
-    for (int64_t s = 0; s < count; ++s)
-      for (int64_t k = 0; k < n_in; ++k) {
-        float& v = x[size_t(s * n_in + k)];
-        v = (v - mean_[size_t(k)]) * inv_std_[size_t(k)];
-      }
-  AlignedVector<float> out(size_t(count * info_.output_width));
+  AlignedVector<float> x(inputs, inputs + count * input_size());
+  standardize_rows(x.data(), count);
+  AlignedVector<float> out(size_t(count * output_size()));
   call(info_.predict, x.data(), nullptr, count, nullptr, out.data(), nullptr);
   return std::vector<float>(out.begin(), out.end());
 }
@@ -431,28 +426,19 @@ std::vector<float> Engine::predict(const float* inputs, int64_t count) {
 double Engine::bench_train_step(int64_t batch, int steps) {
   ensure_training_state();
   Rng rng(1);
-  AlignedVector<float> x(size_t(batch * input_size()));
-  AlignedVector<float> t(size_t(batch * std::max<int64_t>(1, info_.target_width)));
-  AlignedVector<int32_t> labels(static_cast<size_t>(batch));
-  for (float& v : x) v = rng.normal();
-  for (size_t s = 0; s < labels.size(); ++s) labels[s] = int32_t(rng.below(uint64_t(std::max<int64_t>(info_.classes, 1))));
-  for (float& v : t) v = rng.uniform();
-  AlignedVector<float> out(size_t(batch * info_.output_width));
+  Batch buffers = make_batch(batch);
+  for (float& v : buffers.x) v = rng.normal();
+  for (int32_t& label : buffers.labels) label = int32_t(rng.below(uint64_t(std::max<int64_t>(info_.classes, 1))));
+  for (float& v : buffers.t) v = rng.uniform();
   const float hypers[2] = {0.05f, 0.9f};  // as bench/torch_mlp.py
-  float loss = 0;
   auto start = Clock::now();
-  for (int i = 0; i < steps; ++i) {
-    call(info_.train_step, x.data(), info_.classes ? static_cast<const void*>(labels.data()) : t.data(), batch, &loss,
-         out.data(), hypers);
-    std::swap(params_, next_params_);
-    std::swap(states_, next_states_);
-  }
+  for (int i = 0; i < steps; ++i) step(buffers, batch, hypers);
   return seconds_since(start) * 1000.0 / steps;  // ms per step
 }
 
 double Engine::bench_predict_latency_us(int calls) {
   Rng rng(2);
-  AlignedVector<float> x(static_cast<size_t>(input_size())), out(static_cast<size_t>(info_.output_width));
+  AlignedVector<float> x(static_cast<size_t>(input_size())), out(static_cast<size_t>(output_size()));
   for (float& v : x) v = rng.normal();
   std::vector<double> times;
   for (int i = 0; i < calls; ++i) {

@@ -37,6 +37,8 @@ class Engine {
 
   const ModelInfo& info() const { return info_; }
   int64_t input_size() const;     // values per sample
+  int64_t target_size() const;    // target values per sample (1: a class label)
+  int64_t output_size() const;    // prediction values per sample
   int64_t parameter_count() const;
 
   // Weights: from the initialisers and a seed, or a safetensors file
@@ -63,6 +65,21 @@ class Engine {
   double bench_predict_latency_us(int calls);
 
  private:
+  // One batch's inputs, targets and outputs, in aligned buffers (aligned.h).
+  struct Batch {
+    AlignedVector<float> x, t, out;
+    AlignedVector<int32_t> labels;
+    bool class_targets = false;
+    const void* targets() const { return class_targets ? static_cast<const void*>(labels.data()) : t.data(); }
+  };
+  Batch make_batch(int64_t size) const;
+  // Copies samples index[first .. first+count) of d into the batch.
+  void gather(const Dataset& d, const std::vector<int64_t>& index, int64_t first, int64_t count, Batch& batch) const;
+  // One train step on the batch; the updated weights and state become current.
+  float step(Batch& batch, int64_t size, const float* hypers);
+  void standardize_rows(float* x, int64_t count) const;
+  std::string format_weights() const;  // " name=(w, ...)" per parameter, for --trace
+
   void ensure_training_state();
   void call(const PipelineInfo& p, const float* x, const void* t, int64_t batch, float* loss, float* output,
             const float* hypers);

@@ -100,11 +100,9 @@ std::string model_info_source(const ir::Program& p, const std::vector<PipelineIR
   s << "const ModelInfo info = {\n"
     << "  " << quoted(p.name) << ", " << quoted(p.source_file) << ",\n"
     << "  " << x.dims.size() << ", " << dims_init(x.dims) << ",\n"
-    << "  " << p.classes << ", " << (p.classes ? 0 : g.node(p.target).type.elements()) << ", "
-    << (p.classes ? 0 : g.node(p.target).type.dims.size()) << ", "
+    << "  " << p.classes << ", " << (p.classes ? 0 : g.node(p.target).type.dims.size()) << ", "
     << dims_init(p.classes ? std::vector<int64_t>{} : g.node(p.target).type.dims) << ",\n"
-    << "  " << g.node(p.output).type.elements() << ", " << g.node(p.output).type.dims.size() << ", "
-    << dims_init(g.node(p.output).type.dims) << ", "
+    << "  " << g.node(p.output).type.dims.size() << ", " << dims_init(g.node(p.output).type.dims) << ", "
     << (g.node(p.output).op == ir::Op::Softmax ? "true" : "false") << ",\n"
     << "  " << p.params.size() << ", params, " << p.states.size() << ", states, " << p.hypers.size() << ", hypers,\n";
   for (const PipelineIR& pl : pipelines)
