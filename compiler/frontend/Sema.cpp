@@ -459,12 +459,11 @@ class ModelBuilder {
       diags_.error(stage.loc, "dense needs a flat input f32[B, n], got " + in.str());
       return -1;
     }
-    int64_t n_in = in.dims[0], n_out = int64_t(units->second.number);
-    if (units->second.number > double(kMaxElements) || n_in * n_out > kMaxElements) {
-      diags_.error(units->second.loc, too_large("a weight f32[" + std::to_string(n_in) + ", " +
-                                                std::string(units->second.number > double(kMaxElements) ? "..." : std::to_string(n_out)) + "]"));
+    if (units->second.number > double(kMaxElements)) {  // before it is made an integer
+      diags_.error(units->second.loc, too_large("a weight f32[" + std::to_string(in.dims[0]) + ", ...]"));
       return -1;
     }
+    int64_t n_in = in.dims[0], n_out = int64_t(units->second.number);
     std::optional<std::string> layer = layer_name(scope, "dense", *bound, stage.loc);
     if (!layer) return -1;
     return weighted_layer(v, Op::MatMul, "dense", *layer, {n_in, n_out}, n_in, n_out, *bound, stage.loc, {});
@@ -477,6 +476,10 @@ class ModelBuilder {
                      int64_t fan_in, int64_t fan_out, const std::map<std::string, Const>& bound, const SourceLoc& loc,
                      std::vector<int64_t> attrs) {
     const int64_t n_out = op == Op::MatMul ? w_shape[1] : w_shape[0];
+    if (ir::f32(w_shape).elements() > kMaxElements) {
+      diags_.error(loc, too_large("the weight " + ir::f32(w_shape).str()));
+      return -1;
+    }
     auto w_init = init_of(bound, "weight", init_of_kind(ir::Init::Kind::Glorot), w_shape);
     auto b_init = init_of(bound, "bias", init_of_kind(ir::Init::Kind::Zeros), {n_out});
     if (!w_init || !b_init) return -1;
@@ -488,6 +491,12 @@ class ModelBuilder {
     int b = p_.graph.add_leaf(Op::Param, ir::f32({n_out}), name + ".bias", loc, *b_init);
     p_.params.push_back(b);
     return add(Op::BiasAdd, {y, b}, loc, what);
+  }
+
+  static Const integer(int64_t value) {
+    Const c;
+    c.number = double(value), c.is_integer = true;
+    return c;
   }
 
   // One positive (or non-negative) integer per spatial dim: a single number
@@ -541,9 +550,7 @@ class ModelBuilder {
     const std::string on = "; the input is " + p_.graph.node(v).type.str();
     auto out_channels = per_dim(channels->second, 1, "the number of channels", 1, on);
     auto k = per_dim(kernel->second, *n, "the kernel size", 1, on);
-    Const one, zero;
-    one.number = 1, one.is_integer = true, zero.is_integer = true;
-    auto stride = per_dim(bound->count("stride") ? bound->at("stride") : one, *n, "the stride", 1, on);
+    auto stride = per_dim(bound->count("stride") ? bound->at("stride") : integer(1), *n, "the stride", 1, on);
     std::optional<std::vector<int64_t>> pad;
     auto pad_arg = bound->find("pad");
     if (pad_arg != bound->end() && pad_arg->second.kind == Const::Kind::Symbol && pad_arg->second.text == "same") {
@@ -557,7 +564,7 @@ class ModelBuilder {
         }
       }
     } else {
-      pad = per_dim(pad_arg != bound->end() ? pad_arg->second : zero, *n, "the padding", 0, on);
+      pad = per_dim(pad_arg != bound->end() ? pad_arg->second : integer(0), *n, "the padding", 0, on);
     }
     if (!out_channels || !k || !stride || !pad) return -1;
     const ir::Type& in = p_.graph.node(v).type;
