@@ -17,7 +17,8 @@ const char* why_materialised(const ir::Program& p, int id, const std::set<int>& 
   const ir::Node& n = p.graph.node(id);
   const Schedule kind = ir::op_def(n.op).schedule;
   if (outputs.count(id)) return "pipeline output";
-  if (kind == Schedule::Reduce || kind == Schedule::Materialize || kind == Schedule::RowReduce)
+  if (kind == Schedule::Reduce || kind == Schedule::Materialize || kind == Schedule::RowReduce ||
+      kind == Schedule::KernelGrad)
     return "its op is always materialised";
   if (users.size() > 1) return "used more than once";
   if (users.empty()) return nullptr;
@@ -201,6 +202,62 @@ void schedule_product(Context& cx, int id, int home) {
   }
 }
 
+// A kernel gradient (lowered per image, summed over the batch). Chunks of
+// images sum into their own copy in parallel (rfactor), the copies added at
+// the end. Within an image, a register tile of output-channel vectors x
+// every tap (or, for large kernels, x one kernel row) sums over the image's
+// positions: each step loads one vector of dy per channel vector and
+// broadcasts one input value per tap. dy is copied per image with its
+// channels innermost, where the tiles read it from cache.
+void schedule_kernel_gradient(Context& cx, int id) {
+  constexpr int images_per_chunk = 8, max_accumulators = 24;
+  const ir::Type& type = cx.p.graph.node(id).type;  // [Cout, Cin, K...]
+  const ir::Lowered& l = cx.funcs.at(id);
+  const std::vector<Var>& v = cx.vars.at(id);  // Halide order: kernel dims, ci, co
+  const size_t spatial = v.size() - 2;
+  const Var &ci = v[spatial], &co = v[spatial + 1];
+  int64_t taps = 1;
+  for (size_t d = 2; d < type.dims.size(); ++d) taps *= type.dims[d];
+  const int64_t channels = type.dims[0];
+  const int lanes = register_lanes(channels, cx.vector_width) > 1 ? register_lanes(channels, cx.vector_width) : 1;
+  const int vectors = channels % (2 * lanes) == 0 && 2 * taps <= max_accumulators ? 2 : 1;
+  const bool whole_kernel = vectors * taps <= max_accumulators;
+
+  Var chunk("chunk"), co_outer("co_outer"), co_inner("co_inner");
+  RVar chunk_of_images("chunk_of_images"), image("image_in_chunk");
+  Func value = l.value;
+  Func partial = value.update()
+                     .split(l.batch.x, chunk_of_images, image, images_per_chunk, TailStrategy::GuardWithIf)
+                     .rfactor(chunk_of_images, chunk);
+  std::vector<Var> storage{co};
+  storage.insert(storage.end(), v.begin(), v.end() - 1);
+  storage.push_back(chunk);
+  partial.compute_root().reorder_storage(storage);
+  std::vector<VarOrRVar> order{co_inner};
+  order.insert(order.end(), v.begin(), v.end() - 2);
+  for (VarOrRVar x : {VarOrRVar(ci), VarOrRVar(co_outer), VarOrRVar(image), VarOrRVar(chunk)}) order.push_back(x);
+  Halide::Stage update = partial.update();
+  update.split(co, co_outer, co_inner, lanes * vectors).reorder(order).vectorize(co_inner, lanes).unroll(co_inner).parallel(chunk);
+  for (size_t d = 0; d < spatial; ++d) update.unroll(v[d]);
+
+  Func per_image = l.accumulator;  // per_image(co, k..., ci, b)
+  const std::vector<Var> pv = per_image.args();
+  per_image.compute_at(partial, whole_kernel ? Var(ci) : v[spatial - 1]).vectorize(pv[0], lanes).unroll(pv[0]);
+  std::vector<VarOrRVar> tile_order{pv[0]};
+  tile_order.insert(tile_order.end(), pv.begin() + 1, pv.begin() + 1 + int64_t(spatial));
+  for (int d = 0; d < l.reduction.dimensions(); ++d) tile_order.push_back(l.reduction[d]);
+  Halide::Stage sum = per_image.update();
+  sum.reorder(tile_order).vectorize(pv[0], lanes).unroll(pv[0]);
+  for (size_t d = 1; d <= spatial; ++d) {
+    per_image.unroll(pv[d]);
+    sum.unroll(pv[d]);
+  }
+  Func(l.channels_last).compute_at(partial, image).vectorize(l.channels_last.args()[0], lanes);
+  cx.note(id, "per image, a tile of " + std::to_string(vectors) + " x " + std::to_string(lanes) + " channels x " +
+                  (whole_kernel ? "every tap" : "one kernel row") + "; chunks of " +
+                  std::to_string(images_per_chunk) + " images in parallel");
+}
+
 }  // namespace
 
 void schedule_pipeline(const ir::Program& p, const std::vector<int>& nodes, const std::set<int>& outputs,
@@ -224,7 +281,8 @@ void schedule_pipeline(const ir::Program& p, const std::vector<int>& nodes, cons
   for (int id : materialised) {
     funcs.at(id).value.compute_root();
     const int rank = g.node(id).type.rank();
-    if (rank == 2) schedule_rows(cx, id);
+    if (ir::op_def(g.node(id).op).schedule == Schedule::KernelGrad) schedule_kernel_gradient(cx, id);
+    else if (rank == 2) schedule_rows(cx, id);
     else if (rank >= 3) schedule_image(cx, id, outputs.count(id) > 0);
     else if (rank == 1) schedule_flat(cx, id);
     if (ir::op_def(g.node(id).op).schedule == Schedule::Reduce) schedule_reduction(cx, id);

@@ -299,7 +299,10 @@ Lowered conv_grad_input_lower(const LowerArgs& a) {
   std::vector<Expr> pos = spatial_vars(a), from, kernel;
   Expr covered;  // with strides > 1, only some taps land on an output
   for (size_t d = 0; d < n; ++d) {
-    Expr k = r[int(n - 1 - d)];
+    // The taps run backwards over the kernel (k = K-1-t), so dy is read in
+    // ascending addresses like the forward convolution reads its input.
+    const int taps = int(w.dims[2 + d]);
+    Expr t = r[int(n - 1 - d)], k = taps - 1 - t;
     int stride = int(a.node.attrs[d]), pad = int(a.node.attrs[n + d]);
     Expr shifted = pos[d] + pad - k;  // = out * stride where the window covers pos
     if (stride > 1) covered = covered.defined() ? covered && shifted % stride == 0 : shifted % stride == 0;
@@ -314,6 +317,13 @@ Lowered conv_grad_input_lower(const LowerArgs& a) {
 // conv_grad_weight(x, dy) -> [Cout, Cin, K...]: the kernel is shared by every
 // position, so its gradient sums over all of them and over the batch.
 // attrs: strides, pads, the kernel's spatial size.
+//
+// Lowered as a matrix product per image, summed over the batch:
+//   per_image(co, k..., ci, b) = sum over output positions o of
+//                                dy(o, co, b) * x(o * stride + k - pad, ci, b)
+// with dy copied per image so its channels are innermost: the product's
+// register tile is then a few vectors of output channels x every tap, each
+// step one vector load of dy per channel vector and one broadcast of x per tap.
 Type conv_grad_weight_shape(const Types& in, const Attrs& attrs) {
   const Type &x = *in[0], &dy = *in[1];
   std::vector<int64_t> dims{dy.dims[0], x.dims[0]};
@@ -323,22 +333,46 @@ Type conv_grad_weight_shape(const Types& in, const Attrs& attrs) {
 Lowered conv_grad_weight_lower(const LowerArgs& a) {
   const Type &x = *a.in_types[0], &dy = *a.in_types[1];
   const size_t n = size_t(spatial_rank(x));
-  Func xp = zero_padded(a.in[0], x, "conv_grad_weight_input_" + std::to_string(a.node.id));
-  Halide::Region positions;  // Halide order: output positions innermost first, then the batch
+  const std::string base = "conv_grad_weight_" + std::to_string(a.node.id);
+  Func xp = zero_padded(a.in[0], x, base + "_input");
+
+  // dy with its channels innermost: channels_last(co, o..., b) = dy(o..., co, b).
+  std::vector<Halide::Var> t(n + 2);
+  std::vector<Expr> dy_at(t.begin() + 1, t.end() - 1);
+  dy_at.push_back(t[0]);
+  dy_at.push_back(t.back());
+  Func channels_last(base + "_dy_channels_last");
+  channels_last(t) = a.in[1](dy_at);
+
+  Halide::Region positions;  // Halide order: innermost output dim first
   for (size_t d = n; d-- > 0;) positions.emplace_back(0, int(dy.dims[1 + d]));
-  positions.emplace_back(0, a.batch);
   RDom r(positions, "pos");
-  // Result Vars (Halide order): kernel dims innermost first, then ci, co.
+  // The result's Vars (Halide order): kernel dims innermost first, then ci, co.
   std::vector<Expr> kernel;
   for (size_t d = 0; d < n; ++d) kernel.push_back(a.vars[n - 1 - d]);
-  Expr ci = a.vars[n], co = a.vars[n + 1], b = r[int(n)];
-  std::vector<Expr> out, in;
+  const Expr ci = a.vars[n], co = a.vars[n + 1];
+  // per_image(co, k... (Halide order), ci, b)
+  std::vector<Halide::Var> pv(n + 3);
+  std::vector<Expr> in, dy_pos{pv[0]};
   for (size_t d = 0; d < n; ++d) {
     Expr o = r[int(n - 1 - d)];
-    out.push_back(o);
-    in.push_back(o * int(a.node.attrs[d]) + kernel[d] - int(a.node.attrs[n + d]));
+    in.push_back(o * int(a.node.attrs[d]) + Expr(pv[n - d]) - int(a.node.attrs[n + d]));
   }
-  return sum_into_accumulator(a, xp(image_at(in, ci, b)) * a.in[1](image_at(out, co, b)), r);
+  for (int d = 0; d < int(n); ++d) dy_pos.push_back(r[d]);
+  dy_pos.push_back(pv.back());
+  Func per_image(base + "_acc");
+  per_image(pv) = 0.0f;
+  per_image(pv) += channels_last(dy_pos) * xp(image_at(in, pv[n + 1], pv.back()));
+
+  RDom images(0, a.batch, "image");
+  std::vector<Expr> at{co};
+  at.insert(at.end(), a.vars.begin(), a.vars.begin() + int64_t(n));
+  at.push_back(ci);
+  at.push_back(images);
+  Func value(base);
+  value(a.vars) = 0.0f;
+  value(a.vars) += per_image(at);
+  return {value, per_image, r, channels_last, images};
 }
 
 // Pooling windows: attrs = window per spatial dim, then stride per spatial dim.
@@ -642,7 +676,7 @@ const OpDef& op_def(Op op) {
       {Op::BiasGrad,    {"bias_grad",          1, S::Reduce,      bias_grad_shape,          nullptr,             bias_grad_lower}},
       {Op::Conv,        {"conv",               2, S::Conv,        conv_shape,               conv_grad,           conv_lower}},
       {Op::ConvGradInput,  {"conv_grad_input",  2, S::Conv,        conv_grad_input_shape,    nullptr,             conv_grad_input_lower}},
-      {Op::ConvGradWeight, {"conv_grad_weight", 2, S::Conv,        conv_grad_weight_shape,   nullptr,             conv_grad_weight_lower}},
+      {Op::ConvGradWeight, {"conv_grad_weight", 2, S::KernelGrad,  conv_grad_weight_shape,   nullptr,             conv_grad_weight_lower}},
       {Op::MaxPool,     {"maxpool",            1, S::RowReduce,   pool_shape,               maxpool_grad,        maxpool_lower}},
       {Op::MaxPoolGrad, {"maxpool_grad",       2, S::Elementwise, maxpool_grad_shape,       nullptr,             maxpool_grad_lower}},
       {Op::AvgPool,     {"avgpool",            1, S::RowReduce,   pool_shape,               avgpool_grad,        avgpool_lower}},

@@ -26,7 +26,9 @@ enum class Schedule {
   Gemm,         // a matrix product: its accumulator lives in the register tile
                 //   of the materialised Func that consumes it (bias and
                 //   activation fuse into the product's epilogue)
-  Conv,         // a convolution (or its gradient): like Gemm, over image tiles
+  Conv,         // a convolution (or its input gradient): like Gemm, over image tiles
+  KernelGrad,   // a convolution's kernel gradient: a product per image summed
+                //   over the batch; materialised
   Reduce,       // a reduction over the batch or a whole tensor: materialised
   RowReduce,    // reads whole rows or windows of its operands (softmax,
                 //   pooling): operands and result are materialised
@@ -46,8 +48,12 @@ struct LowerArgs {
 
 struct Lowered {
   Halide::Func value;        // the node's result
-  Halide::Func accumulator;  // Gemm only: the Func holding the running sum
-  Halide::RDom reduction;    // Gemm only: the summed dimension
+  Halide::Func accumulator;  // Gemm, Conv, KernelGrad: the Func holding the running sum
+  Halide::RDom reduction;    // the dimensions the accumulator sums over
+  // KernelGrad only: the output gradient with channels innermost, and the
+  // batch that `value` sums the accumulator's per-image products over.
+  Halide::Func channels_last;
+  Halide::RDom batch;
 };
 
 using Types = std::vector<const Type*>;

@@ -38,7 +38,8 @@ class Model {
  public:
   nnc::ir::Program p;
 
-  int input(int64_t features) { return p.input = leaf(Op::Input, nnc::ir::f32({features}, true), "x"); }
+  int input(int64_t features) { return input(std::vector<int64_t>{features}); }
+  int input(std::vector<int64_t> dims) { return p.input = leaf(Op::Input, nnc::ir::f32(std::move(dims), true), "x"); }
   int target(int64_t features) { return p.target = leaf(Op::Target, nnc::ir::f32({features}, true), "t"); }
   int param(const std::string& name, std::vector<int64_t> dims, Values init) {
     int id = leaf(Op::Param, nnc::ir::f32(std::move(dims)), name);
@@ -46,7 +47,9 @@ class Model {
     params.push_back(std::move(init));
     return id;
   }
-  int add(Op op, std::vector<int> inputs) { return p.graph.add(op, std::move(inputs), {}); }
+  int add(Op op, std::vector<int> inputs, std::vector<int64_t> attrs = {}) {
+    return p.graph.add(op, std::move(inputs), {}, std::move(attrs));
+  }
 
   // Both passes, then lowering and JIT compilation of every pipeline.
   void compile() {
@@ -171,16 +174,33 @@ void build_mlp(Model& m) {
   m.p.loss = m.add(Op::SquaredError, {y, m.target(2)});
 }
 
-TEST(Autodiff, MlpGradientsMatchFiniteDifferences) {
-  Model m;
-  build_mlp(m);
-  m.compile();
-  m.batch = 5;
-  m.x = random_values(15, 5, -2, 2);
-  m.t = random_values(10, 6);
-  std::vector<Values> analytic = m.gradients();
-  ASSERT_EQ(analytic.size(), 4u);
+// x [B, 2, 9, 10] -> conv(32, 3x3, pad 1) + bias -> tanh -> conv(6, 3x3,
+// stride 2, pad 1) -> tanh -> avgpool(2) -> flatten -> dense(3), squared
+// error. Smooth everywhere: relu and maxpool have kinks that a finite
+// difference straddles now and then. The channel counts take both of the
+// kernel gradient's tile shapes (two vectors of channels, and a vector
+// narrower than the machine's), and nine images leave a chunk of the batch
+// partial.
+void build_cnn(Model& m) {
+  int x = m.input({2, 9, 10});
+  int w1 = m.param("conv0.weight", {32, 2, 3, 3}, random_values(576, 11, -0.5f, 0.5f));
+  int b1 = m.param("conv0.bias", {32}, random_values(32, 12));
+  int w2 = m.param("conv1.weight", {6, 32, 3, 3}, random_values(1728, 13, -0.2f, 0.2f));
+  int w3 = m.param("dense.weight", {24, 3}, random_values(72, 14, -0.2f, 0.2f));
+  int h = m.add(Op::Tanh, {m.add(Op::BiasAdd, {m.add(Op::Conv, {x, w1}, {1, 1, 1, 1}), b1})});
+  h = m.add(Op::Tanh, {m.add(Op::Conv, {h, w2}, {2, 2, 1, 1})});  // 6 x 5 x 5
+  h = m.add(Op::AvgPool, {h}, {2, 2, 2, 2});                        // 6 x 2 x 2
+  int y = m.add(Op::MatMul, {m.add(Op::Reshape, {h}, {24}), w3});
+  m.p.output = y;
+  m.p.loss = m.add(Op::SquaredError, {y, m.target(3)});
+}
 
+// Every parameter's gradient from the scheduled train_step against central
+// differences of the scheduled evaluate pipeline's loss. The loss is f32, so
+// the differences carry about ulp(loss) / h of rounding: models keep it small.
+void expect_gradients_match_finite_differences(Model& m, double abs_tolerance = 1e-3) {
+  std::vector<Values> analytic = m.gradients();
+  ASSERT_EQ(analytic.size(), m.params.size());
   const float h = 1e-3f;
   for (size_t i = 0; i < m.params.size(); ++i) {
     ASSERT_EQ(analytic[i].size(), m.params[i].size());
@@ -193,10 +213,31 @@ TEST(Autodiff, MlpGradientsMatchFiniteDifferences) {
       double l_down = m.loss();
       w = w0;
       double numeric = (l_up - l_down) / (double(up) - double(down));
-      EXPECT_NEAR(analytic[i][e], numeric, 1e-3 + 1e-2 * std::fabs(numeric))
+      EXPECT_NEAR(analytic[i][e], numeric, abs_tolerance + 1e-2 * std::fabs(numeric))
           << m.p.graph.node(m.p.params[i]).name << " element " << e;
     }
   }
+}
+
+TEST(Autodiff, MlpGradientsMatchFiniteDifferences) {
+  Model m;
+  build_mlp(m);
+  m.compile();
+  m.batch = 5;
+  m.x = random_values(15, 5, -2, 2);
+  m.t = random_values(10, 6);
+  expect_gradients_match_finite_differences(m);
+}
+
+TEST(Autodiff, CnnGradientsMatchFiniteDifferences) {
+  Model m;
+  build_cnn(m);
+  m.compile();
+  m.batch = 9;
+  m.x = random_values(9 * 2 * 9 * 10, 15, -1, 1);
+  m.t = random_values(9 * 3, 16, -0.2f, 0.2f);
+  ASSERT_LT(m.loss(), 1.0f);
+  expect_gradients_match_finite_differences(m, 2e-4);
 }
 
 // The loss is a mean over the batch, so the gradient of a batch is the mean
