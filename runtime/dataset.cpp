@@ -359,4 +359,23 @@ void check_labels(const Dataset& d, int64_t num_classes) {
     }
 }
 
+Dataset subset(const Dataset& d, const std::vector<int64_t>& index, const std::string& note) {
+    Dataset out;
+    out.source = d.source + note;
+    out.labels_source = d.labels_source;
+    out.count = static_cast<int64_t>(index.size());
+    out.sample_shape = d.sample_shape;
+    out.class_targets = d.class_targets;
+    out.target_width = d.target_width;
+    const int64_t n = d.sample_size();
+    out.inputs.reserve(index.size() * static_cast<size_t>(n));
+    for (int64_t i : index) {
+        out.inputs.insert(out.inputs.end(), d.inputs.begin() + i * n, d.inputs.begin() + (i + 1) * n);
+        if (d.class_targets) out.labels.push_back(d.labels[static_cast<size_t>(i)]);
+        else out.targets.insert(out.targets.end(), d.targets.begin() + i * d.target_width,
+                                d.targets.begin() + (i + 1) * d.target_width);
+    }
+    return out;
+}
+
 }  // namespace nnc::rt

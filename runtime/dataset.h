@@ -46,6 +46,9 @@ Dataset load_csv(const std::string& path, int64_t input_width, int64_t target_wi
 // "or", "and", "xor": inputs {0,0},{0,1},{1,0},{1,1}, one 0/1 float target each.
 Dataset builtin_dataset(const std::string& name);
 
+// The samples of d at `index`, in that order; source gets `note` appended.
+Dataset subset(const Dataset& d, const std::vector<int64_t>& index, const std::string& note);
+
 // Every label must lie in [0, num_classes). No-op for float targets.
 void check_labels(const Dataset& d, int64_t num_classes);
 

@@ -32,4 +32,69 @@ std::string read_whole_file(const std::string& path) {
     return read_to_end(fd, path);
 }
 
+namespace {
+
+[[noreturn]] void fail(const std::string& message) { throw DataError(message); }
+
+std::string directory_of(const std::string& path) {
+    const size_t slash = path.find_last_of('/');
+    if (slash == std::string::npos) return ".";
+    if (slash == 0) return "/";
+    return path.substr(0, slash);
+}
+
+}  // namespace
+
+AtomicFile::AtomicFile(const std::string& path) : path_(path), tmp_(path + ".tmp-" + std::to_string(::getpid())) {
+    fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd_ < 0) fail(path_ + ": cannot save: cannot create " + tmp_ + ": " + std::strerror(errno));
+}
+
+AtomicFile::~AtomicFile() {
+    if (fd_ >= 0) ::close(fd_);
+    if (!committed_) ::unlink(tmp_.c_str());
+}
+
+void AtomicFile::write(const void* data, size_t n) {
+    const auto* p = static_cast<const unsigned char*>(data);
+    while (n > 0) {
+        const ssize_t put = ::write(fd_, p, n);
+        if (put < 0 && errno == EINTR) continue;
+        if (put < 0) fail(path_ + ": cannot save: writing " + tmp_ + " failed: " + std::strerror(errno));
+        p += put;
+        n -= static_cast<size_t>(put);
+    }
+}
+
+void AtomicFile::commit() {
+    // fsync before rename: otherwise a crash can leave PATH naming a file
+    // whose data never reached the disk.
+    if (::fsync(fd_) != 0) fail(path_ + ": cannot save: syncing " + tmp_ + " failed: " + std::strerror(errno));
+    const int rc_close = ::close(fd_);
+    fd_ = -1;
+    if (rc_close != 0) fail(path_ + ": cannot save: closing " + tmp_ + " failed: " + std::strerror(errno));
+    if (::rename(tmp_.c_str(), path_.c_str()) != 0)
+        fail(path_ + ": cannot save: cannot replace it with " + tmp_ + ": " + std::strerror(errno) +
+             "; remove it or choose another path");
+    committed_ = true;
+
+    // The rename itself is only durable once the directory is synced. PATH is
+    // already replaced here, so a failure is reported but nothing is undone.
+    const std::string dir = directory_of(path_);
+    const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0) fail(path_ + ": saved, but cannot open directory " + dir + " to sync it: " + std::strerror(errno));
+    const int rc = ::fsync(dfd);
+    const int err = errno;
+    ::close(dfd);
+    // Some filesystems cannot sync directories (EINVAL); nothing more can be done there.
+    if (rc != 0 && err != EINVAL)
+        fail(path_ + ": saved, but syncing directory " + dir + " failed: " + std::strerror(err));
+}
+
+void write_file_atomically(const std::string& path, const std::string& text) {
+    AtomicFile out(path);
+    out.write(text.data(), text.size());
+    out.commit();
+}
+
 }  // namespace nnc::rt

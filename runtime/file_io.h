@@ -15,4 +15,26 @@ std::string read_to_end(int fd, const std::string& path);
 // Opens PATH read-only and reads it whole.
 std::string read_whole_file(const std::string& path);
 
+// Writes PATH atomically: into PATH.tmp-<pid> in the same directory, then
+// commit() syncs it, renames it over PATH and syncs the directory. Until
+// commit() PATH is untouched; destroyed uncommitted, the temp file is
+// removed. Failures are DataErrors: "PATH: cannot save: ...".
+class AtomicFile {
+public:
+    explicit AtomicFile(const std::string& path);
+    AtomicFile(const AtomicFile&) = delete;
+    AtomicFile& operator=(const AtomicFile&) = delete;
+    ~AtomicFile();
+    void write(const void* data, size_t size);
+    void commit();
+
+private:
+    std::string path_, tmp_;
+    int fd_ = -1;
+    bool committed_ = false;
+};
+
+// A whole small file (a plot, a report) through AtomicFile.
+void write_file_atomically(const std::string& path, const std::string& text);
+
 }  // namespace nnc::rt

@@ -1,8 +1,11 @@
 // The command line of every program nnc generates:
 //
-//   ./model train   [--data D] [--test D] [--epochs N] [--batch B] [--lr X] [--momentum M]
-//                   [--seed S] [--save FILE] [--log FILE] [--trace] [--threads T]
-//   ./model eval    [--data D] [--weights FILE] [--json]
+//   ./model train   [--data D] [--test D] [--val F|D] [--epochs N] [--batch B] [--lr X] [--momentum M]
+//                   [--set NAME=VALUE]... [--seed S] [--save FILE] [--checkpoint FILE] [--resume FILE]
+//                   [--init FILE] [--freeze NAME...] [--early-stop N] [--log FILE] [--plot FILE.svg]
+//                   [--classes LIST] [--limit N] [--random-labels] [--trace] [--threads T]
+//   ./model eval    [--data D] [--weights FILE] [--per-class] [--json] [--plot FILE.svg] [--classes LIST]
+//   ./model tune    --grid NAME=V1,V2... [--grid ...] [--data D] [--val F|D] [train's other settings]
 //   ./model predict [--weights FILE] INPUT...     (numbers, or CSV files of inputs)
 //   ./model info
 //   ./model bench   [--batch B] [--steps N] [--repeats R] [--threads T]
@@ -10,18 +13,23 @@
 // Defaults come from the .nn file's train section; flags override them.
 // A failure prints one line, `MODEL: error: what, where, what to do`, and
 // exits with status 1; files already saved are never left half-written.
+// Ctrl-C during training saves a checkpoint and exits with status 130.
 #include <CLI/CLI.hpp>
 #include <HalideRuntime.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <numeric>
 #include <optional>
 #include <sstream>
 
+#include "runtime/file_io.h"
 #include "runtime/trainer.h"
 
 namespace nnc::rt {
@@ -55,11 +63,25 @@ void load_weights_or_init(Engine& engine, const std::string& weights, uint64_t s
   engine.init_params(seed);
 }
 
+std::string json_number_text(double v) {
+  if (!std::isfinite(v)) return "inf";
+  std::ostringstream s;
+  s.precision(6);
+  s << v;
+  return s.str();
+}
+
 std::string format_values(const float* v, int64_t n) {
   std::ostringstream s;
   s.precision(6);
   for (int64_t k = 0; k < n; ++k) s << (k ? " " : "") << v[k];
   return s.str();
+}
+
+std::string join(const std::vector<std::string>& items, const std::string& separator = ", ") {
+  std::string s;
+  for (const std::string& item : items) s += (s.empty() ? "" : separator) + item;
+  return s;
 }
 
 int cmd_info(const ModelInfo& info) {
@@ -80,15 +102,158 @@ int cmd_info(const ModelInfo& info) {
     const ParamInfo& p = info.params[i];
     int64_t n = 1;
     for (int k = 0; k < p.rank; ++k) n *= p.dims[k];
-    std::printf("  %-24s f32[%s]  %lld  (%s)\n", p.name, dims(p.dims, p.rank).c_str(), (long long)n, p.where);
+    std::printf("  %-24s f32[%s]  %lld  (%s)%s\n", p.name, dims(p.dims, p.rank).c_str(), (long long)n, p.where,
+                p.frozen ? "  frozen" : "");
   }
   std::printf("parameter count: %lld\n", (long long)engine.parameter_count());
   const TrainDefaults& d = info.defaults;
-  std::printf("train defaults: data %s, sgd lr %g momentum %g, batch %lld, epochs %lld, shuffle %s, seed %llu, standardize %s\n",
-              d.data[0] ? d.data : "(none)", d.lr, d.momentum, (long long)d.batch, (long long)d.epochs,
-              d.shuffle ? "on" : "off", (unsigned long long)d.seed, d.standardize ? "on" : "off");
+  std::string settings;
+  for (const auto& [name, value] : engine.default_settings()) {
+    std::ostringstream v;
+    v << value;
+    settings += (settings.empty() ? "" : ", ") + name + " " + v.str();
+  }
+  std::printf("optimizer: %s%s (%s)\n", d.optimizer, d.nesterov ? " nesterov" : "", settings.c_str());
+  std::printf("train defaults: data %s, batch %lld, epochs %lld, shuffle %s, seed %llu, standardize %s, schedule %s\n",
+              d.data[0] ? d.data : "(none)", (long long)d.batch, (long long)d.epochs, d.shuffle ? "on" : "off",
+              (unsigned long long)d.seed, d.standardize ? "on" : "off", d.schedule);
+  if (d.validation[0] || d.early_stop > 0)
+    std::printf("validation: %s, early stop after %lld epochs without improvement\n", d.validation[0] ? d.validation : "(none)",
+                (long long)d.early_stop);
+  if (d.num_augment > 0) {
+    std::string steps;
+    for (int k = 0; k < d.num_augment; ++k) {
+      std::ostringstream v;
+      v << d.augment[k].name << "(" << d.augment[k].strength << ")";
+      steps += (steps.empty() ? "" : ", ") + v.str();
+    }
+    std::printf("augment: %s\n", steps.c_str());
+  }
   std::printf("compiled for: %s\n", info.target);
   return 0;
+}
+
+// "0-4", "5,7,9", "0-2,8": a set of class labels.
+std::vector<bool> parse_classes(const std::string& text, int64_t classes) {
+  std::vector<bool> keep(size_t(std::max<int64_t>(classes, 0)), false);
+  std::stringstream in(text);
+  std::string part;
+  auto bad = [&]() {
+    return DataError("--classes '" + text + "': give class labels in [0, " + std::to_string(classes) +
+                     ") as a list or ranges, such as 0-4 or 1,3,5");
+  };
+  while (std::getline(in, part, ',')) {
+    size_t dash = part.find('-');
+    char* end = nullptr;
+    long lo = std::strtol(part.c_str(), &end, 10), hi = lo;
+    if (end == part.c_str()) throw bad();
+    if (dash != std::string::npos) hi = std::strtol(part.c_str() + dash + 1, &end, 10);
+    if (*end != '\0' || lo < 0 || hi < lo || hi >= classes) throw bad();
+    for (long k = lo; k <= hi; ++k) keep[size_t(k)] = true;
+  }
+  return keep;
+}
+
+// The data options train, eval and tune share.
+struct DataOptions {
+  std::string classes;  // keep only these classes
+  int64_t limit = 0;    // keep the first N samples (after the class filter)
+  bool random_labels = false;
+  std::string validation;  // a fraction in (0, 1) or a data source
+};
+
+Dataset filtered(const ModelInfo& info, Dataset d, const DataOptions& o) {
+  if (!o.classes.empty()) {
+    if (!d.class_targets) throw DataError("--classes needs class labels; " + d.source + " has value targets");
+    std::vector<bool> keep = parse_classes(o.classes, info.classes);
+    std::vector<int64_t> index;
+    for (int64_t s = 0; s < d.count; ++s)
+      if (keep[size_t(d.labels[size_t(s)])]) index.push_back(s);
+    d = subset(d, index, " (classes " + o.classes + ")");
+    if (d.count == 0) throw DataError(d.source + ": no samples of classes " + o.classes);
+  }
+  if (o.limit > 0 && o.limit < d.count) {
+    std::vector<int64_t> index(size_t(o.limit));
+    std::iota(index.begin(), index.end(), 0);
+    d = subset(d, index, " (first " + std::to_string(o.limit) + ")");
+  }
+  return d;
+}
+
+// The training data, and the validation data: a seeded random fraction of
+// the training data (held out of it), or another source. Never the test set.
+std::pair<Dataset, std::optional<Dataset>> training_data(const ModelInfo& info, const std::string& source,
+                                                         const DataOptions& o, uint64_t seed) {
+  Dataset train = filtered(info, load_source(info, source, "train"), o);
+  if (o.random_labels) {
+    if (!train.class_targets) throw DataError("--random-labels needs class labels; " + train.source + " has value targets");
+    Rng rng(seed ^ 0x5bd1e995ull);
+    for (int32_t& label : train.labels) label = int32_t(rng.below(uint64_t(info.classes)));
+    train.source += " (random labels)";
+  }
+  std::optional<Dataset> validation;
+  if (o.validation.empty()) return {std::move(train), std::move(validation)};
+  char* end = nullptr;
+  const double fraction = std::strtod(o.validation.c_str(), &end);
+  if (end != o.validation.c_str() && *end == '\0') {
+    if (!(fraction > 0 && fraction < 1))
+      throw DataError("--val " + o.validation + ": a validation fraction lies in (0, 1), such as 0.1");
+    std::vector<int64_t> index(size_t(train.count));
+    std::iota(index.begin(), index.end(), 0);
+    Rng rng(seed ^ 0x1b873593ull);
+    rng.shuffle(index);
+    const int64_t held = std::max<int64_t>(1, int64_t(fraction * double(train.count)));
+    if (held >= train.count) throw DataError("--val " + o.validation + " leaves no training data of " + train.source);
+    std::vector<int64_t> val_index(index.end() - held, index.end()), train_index(index.begin(), index.end() - held);
+    std::sort(val_index.begin(), val_index.end());
+    std::sort(train_index.begin(), train_index.end());
+    validation = subset(train, val_index, " (validation " + o.validation + ")");
+    train = subset(train, train_index, " (training " + std::to_string(train_index.size()) + ")");
+  } else {
+    validation = filtered(info, load_source(info, o.validation, "test"), o);
+  }
+  return {std::move(train), std::move(validation)};
+}
+
+// NAME=VALUE, for --set and --grid.
+std::pair<std::string, std::string> split_assignment(const std::string& text, const std::string& flag) {
+  size_t eq = text.find('=');
+  if (eq == std::string::npos || eq == 0 || eq + 1 == text.size())
+    throw DataError(flag + " '" + text + "': write NAME=VALUE, such as lr=0.01");
+  return {text.substr(0, eq), text.substr(eq + 1)};
+}
+
+double parse_number(const std::string& text, const std::string& what) {
+  char* end = nullptr;
+  double v = std::strtod(text.c_str(), &end);
+  if (end == text.c_str() || *end != '\0' || !std::isfinite(v))
+    throw DataError(what + ": '" + text + "' is not a number");
+  return v;
+}
+
+// Sets a run-time setting or batch/epochs by name; an unknown name lists the known ones.
+void set_option(TrainOptions& to, const std::string& name, double value, const std::string& flag) {
+  if (name == "batch" || name == "epochs") {
+    if (value < 1 || value != std::floor(value)) throw DataError(flag + " " + name + " takes positive integers");
+    (name == "batch" ? to.batch : to.epochs) = int64_t(value);
+    return;
+  }
+  if (!to.settings.count(name)) {
+    std::vector<std::string> names{"batch", "epochs"};
+    for (const auto& [known, v] : to.settings) names.push_back(known);
+    throw DataError(flag + ": unknown hyperparameter '" + name + "'; this model's are " + join(names));
+  }
+  if (value < 0) throw DataError(flag + " " + name + " must not be negative");
+  to.settings[name] = value;
+}
+
+void print_init_report(const ModelInfo& info, const std::string& path, const InitReport& r) {
+  std::fprintf(stderr, "%s: --init %s: loaded %s\n", info.name, path.c_str(), r.loaded.empty() ? "nothing" : join(r.loaded).c_str());
+  if (!r.not_in_file.empty())
+    std::fprintf(stderr, "%s: --init: not in the file (initialised as usual): %s\n", info.name, join(r.not_in_file).c_str());
+  if (!r.other_shape.empty())
+    std::fprintf(stderr, "%s: --init: other shape in the file (initialised as usual): %s\n", info.name,
+                 join(r.other_shape, "; ").c_str());
 }
 
 int run(const ModelInfo& info, int argc, char** argv) {
@@ -99,38 +264,74 @@ int run(const ModelInfo& info, int argc, char** argv) {
   int threads = 0;
   app.add_option("--threads", threads, "worker threads (default: all cores)")->check(CLI::PositiveNumber);
 
+  Engine engine(info);
   TrainOptions to;
-  to.epochs = d.epochs, to.batch = d.batch, to.lr = d.lr, to.momentum = d.momentum, to.shuffle = d.shuffle,
-  to.seed = d.seed, to.save = default_weights(info);
-  std::string data = d.data, test = d.test_data;
+  to.epochs = d.epochs, to.batch = d.batch, to.shuffle = d.shuffle, to.seed = d.seed;
+  to.settings = engine.default_settings();
+  to.schedule = d.schedule, to.schedule_every = d.schedule_every, to.schedule_gamma = d.schedule_gamma;
+  to.early_stop = d.early_stop;
+  for (int k = 0; k < d.num_augment; ++k) to.augment.push_back({d.augment[k].name, d.augment[k].strength});
+  to.save = default_weights(info);
+  to.checkpoint = std::string(info.name) + ".checkpoint.safetensors";
+  std::string data = d.data, test = d.test_data, init;
+  std::vector<std::string> sets, freeze, grids;
+  std::optional<double> lr, momentum;
   bool no_shuffle = false;
+  DataOptions data_options;
+  data_options.validation = d.validation;
+
+  // Options train and tune share.
+  auto add_training_options = [&](CLI::App* cmd) {
+    cmd->add_option("--data", data, "training data: builtin.NAME, fashion_mnist, an IDX directory or a CSV file");
+    cmd->add_option("--val", data_options.validation,
+                    "validation data: a fraction of the training data held out (0.1) or a data source");
+    cmd->add_option("--epochs", to.epochs)->check(CLI::PositiveNumber);
+    cmd->add_option("--batch", to.batch)->check(CLI::PositiveNumber);
+    cmd->add_option("--lr", lr, "learning rate");
+    cmd->add_option("--momentum", momentum, "sgd's momentum");
+    cmd->add_option("--set", sets, "any run-time setting: --set beta2=0.99 (see `info`)");
+    cmd->add_option("--seed", to.seed, "seed of the initial weights, the data order and the validation split");
+    cmd->add_flag("--no-shuffle", no_shuffle, "keep the data in file order");
+    cmd->add_option("--save", to.save, "weights file: written after every epoch, or at each better validation loss");
+    cmd->add_option("--init", init, "start from the weights of FILE whose names and shapes match (fine-tuning)");
+    cmd->add_option("--freeze", freeze, "layers (or parameters) to leave unchanged: --freeze conv0 dense0");
+    cmd->add_option("--early-stop", to.early_stop, "stop after N epochs without a better validation loss")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--classes", data_options.classes, "use only these classes: 0-4, or 1,3,5");
+    cmd->add_option("--limit", data_options.limit, "use only the first N samples")->check(CLI::PositiveNumber);
+    cmd->add_flag("--random-labels", data_options.random_labels, "replace the training labels by random ones (memorisation)");
+  };
   CLI::App* train = app.add_subcommand("train", "train the model and save its weights");
-  train->add_option("--data", data, "training data: builtin.NAME, fashion_mnist, an IDX directory or a CSV file");
+  add_training_options(train);
   train->add_option("--test", test, "data evaluated after every epoch (default: the data set's test split)");
-  train->add_option("--epochs", to.epochs)->check(CLI::PositiveNumber);
-  train->add_option("--batch", to.batch)->check(CLI::PositiveNumber);
-  train->add_option("--lr", to.lr, "learning rate")->check(CLI::NonNegativeNumber);
-  train->add_option("--momentum", to.momentum)->check(CLI::NonNegativeNumber);
-  train->add_option("--seed", to.seed, "seed of the initial weights and the data order");
-  train->add_flag("--no-shuffle", no_shuffle, "keep the data in file order");
-  train->add_option("--save", to.save, "weights file, written after every epoch");
+  train->add_option("--checkpoint", to.checkpoint, "checkpoint written after every epoch and on Ctrl-C");
+  train->add_option("--resume", to.resume, "continue exactly from a checkpoint");
   train->add_option("--log", to.log, "write one JSON line per epoch to FILE");
+  train->add_option("--plot", to.plot, "draw the loss and accuracy curves into FILE.svg");
   train->add_flag("--trace", to.trace, "print every example: input, weights, output, target (batch 1)");
 
-  std::string weights;
-  bool json = false;
+  CLI::App* tune = app.add_subcommand("tune", "grid search: train each combination, score it on the validation data");
+  add_training_options(tune);
+  tune->add_option("--grid", grids, "NAME=V1,V2,...: a setting (or batch, epochs) and the values to try")->required();
+
+  std::string weights, plot;
+  bool json = false, per_class = false;
   std::string eval_data = d.test_data[0] ? d.test_data : d.data;
+  DataOptions eval_options;
   CLI::App* eval = app.add_subcommand("eval", "evaluate saved weights on a data set");
   eval->add_option("--data", eval_data, "data to evaluate on (default: the test split of the model's data)");
   eval->add_option("--weights", weights, "weights file (default: MODEL.safetensors)");
   eval->add_flag("--json", json, "print one JSON object");
+  eval->add_flag("--per-class", per_class, "the confusion matrix and, per class, PPV, TPR, FPR and error rate");
+  eval->add_option("--plot", plot, "draw the confusion matrix into FILE.svg");
+  eval->add_option("--classes", eval_options.classes, "use only these classes: 0-4, or 1,3,5");
 
   std::vector<std::string> inputs;
   CLI::App* predict = app.add_subcommand("predict", "print the model's output for inputs");
   predict->add_option("--weights", weights, "weights file (default: MODEL.safetensors)");
   predict->add_option("inputs", inputs, "the input's values, or CSV files with one input per row")->required();
 
-  app.add_subcommand("info", "print the architecture, shapes and parameter count");
+  app.add_subcommand("info", "print the architecture, shapes, settings and parameter count");
 
   int64_t bench_batch = 32;
   int steps = 100, repeats = 5;
@@ -146,45 +347,147 @@ int run(const ModelInfo& info, int argc, char** argv) {
   }
   if (threads > 0) halide_set_num_threads(threads);
   if (no_shuffle) to.shuffle = false;
-
-  Engine engine(info);
   if (app.got_subcommand("info")) return cmd_info(info);
 
-  if (app.got_subcommand(train)) {
+  if (app.got_subcommand(train) || app.got_subcommand(tune)) {
+    if (lr) set_option(to, "lr", *lr, "--lr");
+    if (momentum) set_option(to, "momentum", *momentum, "--momentum");
+    for (const std::string& s : sets) {
+      auto [name, value] = split_assignment(s, "--set");
+      set_option(to, name, parse_number(value, "--set " + name), "--set");
+    }
+    to.frozen.assign(size_t(info.num_params), false);
+    for (int i = 0; i < info.num_params; ++i) to.frozen[size_t(i)] = info.params[i].frozen;
+    for (const std::string& name : freeze)
+      for (int i : engine.params_named(name)) to.frozen[size_t(i)] = true;
     if (data.empty()) throw DataError("no training data: the model's train section names none; pass --data");
     if (to.trace && to.batch != 1) throw DataError("--trace shows one example at a time; use it with --batch 1");
-    Dataset train_set = load_source(info, data, "train");
+    if (app.got_subcommand(tune) && data_options.validation.empty()) data_options.validation = "0.1";
+    auto [train_set, validation] = training_data(info, data, data_options, to.seed);
     engine.check_dataset(train_set);
-    std::optional<Dataset> test_set;
-    if (!test.empty()) test_set = load_source(info, test, "test");
-    else if (has_test_split(data)) test_set = load_source(info, data, "test");
-    if (test_set) engine.check_dataset(*test_set);
-    engine.init_params(to.seed);
-    if (d.standardize) {
-      engine.fit_standardizer(train_set);
-      engine.standardize(train_set);
+    if (validation) engine.check_dataset(*validation);
+    // Inputs are standardised with statistics of the training data alone.
+    auto prepare = [&](uint64_t seed) {
+      engine.init_params(seed);
+      if (!init.empty()) print_init_report(info, init, engine.init_from(init));
+      if (d.standardize) engine.fit_standardizer(train_set);
+    };
+
+    if (app.got_subcommand(train)) {
+      std::optional<Dataset> test_set;
+      if (!test.empty()) test_set = filtered(info, load_source(info, test, "test"), data_options);
+      else if (has_test_split(data)) test_set = filtered(info, load_source(info, data, "test"), data_options);
+      if (test_set) engine.check_dataset(*test_set);
+      prepare(to.seed);
+      if (validation) engine.standardize(*validation);
       if (test_set) engine.standardize(*test_set);
+      TrainResult r = engine.train(train_set, validation ? &*validation : nullptr, test_set ? &*test_set : nullptr, to);
+      if (r.interrupted) {
+        std::fprintf(stderr, "%s: interrupted; checkpoint saved to %s: resume with --resume %s\n", info.name,
+                     to.checkpoint.c_str(), to.checkpoint.c_str());
+        return 130;
+      }
+      std::fprintf(stderr, "%s: weights saved to %s%s\n", info.name, to.save.c_str(),
+                   validation ? (" (epoch " + std::to_string(r.best_epoch) + ", the best validation loss)").c_str() : "");
+      return 0;
     }
-    engine.train(train_set, test_set ? &*test_set : nullptr, to);
-    std::fprintf(stderr, "%s: weights saved to %s\n", info.name, to.save.c_str());
+
+    // tune: every combination from the same seed, scored by its best validation loss.
+    std::vector<std::pair<std::string, std::vector<double>>> axes;
+    for (const std::string& g : grids) {
+      auto [name, values] = split_assignment(g, "--grid");
+      std::vector<double> numbers;
+      std::stringstream list(values);
+      for (std::string v; std::getline(list, v, ',');) numbers.push_back(parse_number(v, "--grid " + name));
+      TrainOptions check = to;
+      for (double v : numbers) set_option(check, name, v, "--grid");
+      axes.push_back({name, numbers});
+    }
+    if (validation) engine.standardize(*validation);  // statistics depend on the training data only: the same for all
+    struct Trial {
+      std::vector<double> values;
+      double val_loss, val_accuracy;
+      int64_t best_epoch;
+    };
+    std::vector<Trial> trials;
+    size_t combinations = 1;
+    for (const auto& axis : axes) combinations *= axis.second.size();
+    double best = INFINITY;
+    const std::string weights_out = to.save, trial_weights = to.save + ".trial";
+    for (size_t c = 0; c < combinations; ++c) {
+      TrainOptions run = to;
+      run.quiet = true, run.checkpoint.clear(), run.log.clear(), run.plot.clear();
+      run.save = trial_weights;  // the trial's best epoch
+      Trial trial;
+      size_t rest = c;
+      std::string label;
+      for (const auto& [name, values] : axes) {
+        double v = values[rest % values.size()];
+        rest /= values.size();
+        set_option(run, name, v, "--grid");
+        trial.values.push_back(v);
+        std::ostringstream text;
+        text << name << "=" << v;
+        label += (label.empty() ? "" : " ") + text.str();
+      }
+      prepare(to.seed);
+      std::fprintf(stderr, "%s: tune %zu/%zu: %s ...", info.name, c + 1, combinations, label.c_str());
+      std::fflush(stderr);
+      TrainResult r;
+      try {
+        r = engine.train(train_set, &*validation, nullptr, run);
+      } catch (const std::runtime_error& e) {  // a divergent combination scores infinity
+        r.best_val_loss = INFINITY;
+      }
+      trial.val_loss = r.best_val_loss, trial.val_accuracy = r.best_val_accuracy, trial.best_epoch = r.best_epoch;
+      std::fprintf(stderr, " val_loss %s\n", json_number_text(trial.val_loss).c_str());
+      trials.push_back(trial);
+      if (r.best_val_loss < best) {
+        best = r.best_val_loss;
+        if (std::rename(trial_weights.c_str(), weights_out.c_str()) != 0)
+          throw DataError(weights_out + ": cannot save the best weights: " + std::strerror(errno));
+      }
+      if (r.interrupted) break;
+    }
+    std::remove(trial_weights.c_str());
+    std::stable_sort(trials.begin(), trials.end(), [](const Trial& a, const Trial& b) { return a.val_loss < b.val_loss; });
+    std::printf("rank");
+    for (const auto& axis : axes) std::printf("  %12s", axis.first.c_str());
+    std::printf("  %12s  %12s  %10s\n", "val_loss", "val_acc", "best_epoch");
+    for (size_t k = 0; k < trials.size(); ++k) {
+      std::printf("%4zu", k + 1);
+      for (double v : trials[k].values) std::printf("  %12g", v);
+      std::printf("  %12s  %12s  %10lld\n", json_number_text(trials[k].val_loss).c_str(),
+                  trials[k].val_accuracy >= 0 ? json_number_text(trials[k].val_accuracy).c_str() : "-",
+                  (long long)trials[k].best_epoch);
+    }
+    std::fprintf(stderr, "%s: the best combination's weights saved to %s\n", info.name, weights_out.c_str());
     return 0;
   }
 
   if (app.got_subcommand(eval)) {
     if (eval_data.empty()) throw DataError("no data to evaluate on: pass --data");
     load_weights_or_init(engine, weights, d.seed);
-    Dataset set = load_source(info, eval_data, "test");
+    Dataset set = filtered(info, load_source(info, eval_data, "test"), eval_options);
     engine.check_dataset(set);
     engine.standardize(set);
-    Metrics m = engine.evaluate(set, 256);
+    const bool confusion_needed = per_class || !plot.empty();
+    if (confusion_needed && info.classes <= 0)
+      throw DataError("--per-class and --plot need a model with class targets; model '" + std::string(info.name) +
+                      "' predicts values");
+    Confusion confusion(std::max<int64_t>(info.classes, 1));
+    Metrics m = engine.evaluate(set, 256, confusion_needed ? &confusion : nullptr);
+    if (!plot.empty()) write_file_atomically(plot, confusion_svg(std::string(info.name) + ": " + set.source, confusion));
     if (json) {
       std::printf("{\"loss\": %.8g, \"samples\": %lld", m.loss, (long long)m.samples);
       if (m.accuracy >= 0) std::printf(", \"accuracy\": %.8g", m.accuracy);
+      if (per_class) std::printf(", \"per_class\": %s", confusion.json().c_str());
       std::printf("}\n");
     } else {
       std::printf("loss %.6f", m.loss);
       if (m.accuracy >= 0) std::printf("  accuracy %.4f", m.accuracy);
       std::printf("  (%lld samples of %s)\n", (long long)m.samples, set.source.c_str());
+      if (per_class) std::printf("\n%s", confusion.table().c_str());
     }
     return 0;
   }

@@ -17,11 +17,26 @@ struct ParamInfo {
   int64_t fan_in, fan_out;  // Glorot, He: the values each weight connects (kernel taps included)
   const float* literal;   // Literal: rank-product values
   const char* where;      // "model.nn:5:12", for messages
+  bool frozen;            // frozen = on in the .nn file: training leaves it as it is
 };
 
 struct StateInfo {
-  const char* name;       // "dense0.weight.velocity"
+  const char* name;       // "dense0.weight.velocity", "dense0.weight.moment1"
   int param;              // the param it has the shape of
+};
+
+// A run-time scalar of the train step (passes/Optimizer.h lists them): a
+// setting with its default from the .nn file, or a value the runtime derives
+// at each step (derived: default_value is NAN).
+struct HyperInfo {
+  const char* name;
+  double default_value;
+  bool derived;
+};
+
+struct Augmentation {
+  const char* name;  // flip, shift, crop, zoom, brightness, contrast, noise
+  double strength;
 };
 
 enum class ArgKind { Input, Target, Param, State, Hyper, OutLoss, OutOutput, OutParam, OutState };
@@ -42,11 +57,19 @@ struct PipelineInfo {
 struct TrainDefaults {
   const char* data;
   const char* test_data;
-  double lr, momentum;
+  const char* validation;  // a fraction ("0.1"), a data source, or "" for none
+  const char* optimizer;   // sgd, adagrad, rmsprop, adam, adamw
+  bool nesterov;
   int64_t batch, epochs;
   bool shuffle;
   uint64_t seed;
   bool standardize;
+  const char* schedule;    // constant, step, cosine
+  int64_t schedule_every;
+  double schedule_gamma;
+  int64_t early_stop;      // patience in epochs; 0: off
+  int num_augment;
+  const Augmentation* augment;
 };
 
 struct ModelInfo {
@@ -65,7 +88,7 @@ struct ModelInfo {
   int num_states;
   const StateInfo* states;
   int num_hypers;
-  const char* const* hypers;  // "lr", "momentum"
+  const HyperInfo* hypers;
   PipelineInfo predict, evaluate, train_step;
   TrainDefaults defaults;
   const char* target;       // the Halide target the pipelines were compiled for

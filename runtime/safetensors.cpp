@@ -57,48 +57,6 @@ float get_f32(const unsigned char* in) {
     return v;
 }
 
-// Closes the descriptor and removes the temp file unless released, so every
-// early exit (throw included) cleans up.
-class TempFile {
-public:
-    TempFile(std::string path, int fd) : path_(std::move(path)), fd_(fd) {}
-    TempFile(const TempFile&) = delete;
-    TempFile& operator=(const TempFile&) = delete;
-    ~TempFile() {
-        if (fd_ >= 0) ::close(fd_);
-        if (!kept_) ::unlink(path_.c_str());
-    }
-    int fd() const { return fd_; }
-    int close() {
-        const int rc = ::close(fd_);
-        fd_ = -1;
-        return rc;
-    }
-    void keep() { kept_ = true; }
-
-private:
-    std::string path_;
-    int fd_;
-    bool kept_ = false;
-};
-
-void write_all(const std::string& path, const std::string& tmp, int fd, const unsigned char* p, size_t n) {
-    while (n > 0) {
-        const ssize_t put = ::write(fd, p, n);
-        if (put < 0 && errno == EINTR) continue;
-        if (put < 0) fail(path + ": cannot save: writing " + tmp + " failed: " + std::strerror(errno));
-        p += put;
-        n -= static_cast<size_t>(put);
-    }
-}
-
-std::string directory_of(const std::string& path) {
-    const size_t slash = path.find_last_of('/');
-    if (slash == std::string::npos) return ".";
-    if (slash == 0) return "/";
-    return path.substr(0, slash);
-}
-
 // Reads a JSON array of non-negative integers; false if it is anything else.
 bool unsigned_list(const nlohmann::json& j, std::vector<uint64_t>& out) {
     if (!j.is_array()) return false;
@@ -188,41 +146,18 @@ void save_safetensors(const std::string& path, const TensorFile& file) {
     // readers that map the file.
     text.append((8 - text.size() % 8) % 8, ' ');
 
-    const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) fail(path + ": cannot save: cannot create " + tmp + ": " + std::strerror(errno));
-    TempFile temp(tmp, fd);
-
+    AtomicFile out(path);
     unsigned char length[8];
     for (int i = 0; i < 8; ++i) length[i] = static_cast<unsigned char>(static_cast<uint64_t>(text.size()) >> (8 * i));
-    write_all(path, tmp, fd, length, 8);
-    write_all(path, tmp, fd, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+    out.write(length, 8);
+    out.write(text.data(), text.size());
     std::vector<unsigned char> buf;
     for (const auto& t : file.tensors) {
         buf.resize(4 * t.data.size());
         for (size_t i = 0; i < t.data.size(); ++i) put_f32(&buf[4 * i], t.data[i]);
-        write_all(path, tmp, fd, buf.data(), buf.size());
+        out.write(buf.data(), buf.size());
     }
-    // fsync before rename: otherwise a crash can leave PATH naming a file
-    // whose data never reached the disk.
-    if (::fsync(fd) != 0) fail(path + ": cannot save: syncing " + tmp + " failed: " + std::strerror(errno));
-    if (temp.close() != 0) fail(path + ": cannot save: closing " + tmp + " failed: " + std::strerror(errno));
-    if (::rename(tmp.c_str(), path.c_str()) != 0)
-        fail(path + ": cannot save: cannot replace it with " + tmp + ": " + std::strerror(errno) +
-             "; remove it or choose another path");
-    temp.keep();
-
-    // The rename itself is only durable once the directory is synced. PATH is
-    // already replaced here, so a failure is reported but nothing is undone.
-    const std::string dir = directory_of(path);
-    const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd < 0) fail(path + ": saved, but cannot open directory " + dir + " to sync it: " + std::strerror(errno));
-    const int rc = ::fsync(dfd);
-    const int err = errno;
-    ::close(dfd);
-    // Some filesystems cannot sync directories (EINVAL); nothing more can be done there.
-    if (rc != 0 && err != EINVAL)
-        fail(path + ": saved, but syncing directory " + dir + " failed: " + std::strerror(err));
+    out.commit();
 }
 
 TensorFile load_safetensors(const std::string& path) {

@@ -6,15 +6,17 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cmath>
 #include <fstream>
 #include <numeric>
 #include <sstream>
 #include <stdexcept>
 
+#include "runtime/file_io.h"
 #include "runtime/progress.h"
-#include "runtime/safetensors.h"
 
 namespace nnc::rt {
 namespace {
@@ -70,6 +72,29 @@ std::string take_halide_error() {
   return text;
 }
 
+// Ctrl-C during training: the loop finishes its batch, saves a checkpoint
+// and returns. Installed only while train() runs.
+std::atomic<bool> interrupt_requested{false};
+extern "C" void request_interrupt(int) { interrupt_requested = true; }
+
+struct InterruptGuard {
+  using Handler = void (*)(int);
+  Handler previous;
+  InterruptGuard() : previous(std::signal(SIGINT, request_interrupt)) { interrupt_requested = false; }
+  ~InterruptGuard() { std::signal(SIGINT, previous); }
+};
+
+// A well-mixed 64-bit value of two (splitmix64's finaliser): per-step and
+// per-sample seeds that need no generator state.
+uint64_t mix(uint64_t a, uint64_t b) {
+  uint64_t z = a * 0x9e3779b97f4a7c15ull + b + 0x632be59bd9b4e019ull;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
+std::string metric_text(const char* name, double v) { return std::string(name) + " " + json_number(v); }
+
 }  // namespace
 
 Engine::Engine(const ModelInfo& info) : info_(info) {
@@ -106,6 +131,47 @@ int64_t Engine::parameter_count() const {
   return n;
 }
 
+std::map<std::string, double> Engine::default_settings() const {
+  std::map<std::string, double> settings;
+  for (int i = 0; i < info_.num_hypers; ++i)
+    if (!info_.hypers[i].derived) settings[info_.hypers[i].name] = info_.hypers[i].default_value;
+  return settings;
+}
+
+double Engine::scheduled_lr(const TrainOptions& o, int64_t epoch) const {
+  const double lr = o.settings.at("lr");
+  if (o.schedule == "step") return lr * std::pow(o.schedule_gamma, double((epoch - 1) / o.schedule_every));
+  if (o.schedule == "cosine") return lr * 0.5 * (1 + std::cos(M_PI * double(epoch - 1) / double(o.epochs)));
+  return lr;
+}
+
+// The train step's scalars in the pipeline's order: the settings, and the
+// values passes/Optimizer.h derives from them and the step count t (from 1).
+std::vector<float> Engine::hyper_values(const TrainOptions& o, double lr, int64_t t) const {
+  auto setting = [&](const char* name) {
+    auto it = o.settings.find(name);
+    if (it == o.settings.end()) throw std::logic_error(std::string("the model has no setting ") + name);
+    return it->second;
+  };
+  std::vector<float> values;
+  for (int i = 0; i < info_.num_hypers; ++i) {
+    const std::string name = info_.hypers[i].name;
+    double v = 0;
+    if (name == "lr") v = lr;
+    else if (!info_.hypers[i].derived) v = setting(name.c_str());
+    else if (name == "beta1_complement") v = 1 - setting("beta1");
+    else if (name == "beta2_complement") v = 1 - setting("beta2");
+    else if (name == "rho_complement") v = 1 - setting("rho");
+    else if (name == "bias_correction1") v = 1 / (1 - std::pow(setting("beta1"), double(t)));
+    else if (name == "bias_correction2") v = 1 / (1 - std::pow(setting("beta2"), double(t)));
+    else if (name == "decay") v = 1 - lr * setting("weight_decay");
+    else if (name == "dropout_seed") v = double(mix(o.seed, uint64_t(t)) & 0xffffff);  // exact in a float
+    else throw std::logic_error("the runtime does not know the value '" + name + "'");
+    values.push_back(float(v));
+  }
+  return values;
+}
+
 void Engine::init_params(uint64_t seed) {
   Rng rng(seed);
   for (int i = 0; i < info_.num_params; ++i) {
@@ -136,6 +202,14 @@ void Engine::init_params(uint64_t seed) {
   for (auto& s : states_) std::fill(s.begin(), s.end(), 0.0f);
 }
 
+void Engine::add_standardizer(TensorFile& file) const {
+  if (mean_.empty()) return;
+  std::vector<float> std_dev(inv_std_.size());
+  for (size_t k = 0; k < std_dev.size(); ++k) std_dev[k] = 1.0f / inv_std_[k];
+  file.tensors.push_back({"nnc.input_mean", {int64_t(mean_.size())}, mean_});
+  file.tensors.push_back({"nnc.input_std", {int64_t(std_dev.size())}, std_dev});
+}
+
 void Engine::save_weights(const std::string& path) const {
   TensorFile file;
   file.metadata["nnc.model"] = info_.name;
@@ -145,13 +219,44 @@ void Engine::save_weights(const std::string& path) const {
     const AlignedVector<float>& w = params_[size_t(i)];
     file.tensors.push_back({p.name, std::vector<int64_t>(p.dims, p.dims + p.rank), std::vector<float>(w.begin(), w.end())});
   }
-  if (!mean_.empty()) {
-    std::vector<float> std_dev(inv_std_.size());
-    for (size_t k = 0; k < std_dev.size(); ++k) std_dev[k] = 1.0f / inv_std_[k];
-    file.tensors.push_back({"nnc.input_mean", {int64_t(mean_.size())}, mean_});
-    file.tensors.push_back({"nnc.input_std", {int64_t(std_dev.size())}, std_dev});
-  }
+  add_standardizer(file);
   save_safetensors(path, file);
+}
+
+InitReport Engine::init_from(const std::string& path) {
+  TensorFile file = load_safetensors(path);
+  InitReport report;
+  for (int i = 0; i < info_.num_params; ++i) {
+    const ParamInfo& p = info_.params[i];
+    const NamedTensor* t = file.find(p.name);
+    if (!t) report.not_in_file.push_back(p.name);
+    else if (t->shape != std::vector<int64_t>(p.dims, p.dims + p.rank))
+      report.other_shape.push_back(std::string(p.name) + " " + shape_text(t->shape.data(), int(t->shape.size())) +
+                                   " (the model's is " + shape_text(p.dims, p.rank) + ")");
+    else {
+      params_[size_t(i)].assign(t->data.begin(), t->data.end());
+      report.loaded.push_back(p.name);
+    }
+  }
+  return report;
+}
+
+std::vector<int> Engine::params_named(const std::string& name) const {
+  std::vector<int> found;
+  std::vector<std::string> layers;
+  for (int i = 0; i < info_.num_params; ++i) {
+    const std::string param = info_.params[i].name;
+    const std::string layer = param.substr(0, param.rfind('.'));
+    if (param == name || layer == name) found.push_back(i);
+    if (std::find(layers.begin(), layers.end(), layer) == layers.end()) layers.push_back(layer);
+  }
+  if (found.empty()) {
+    std::string list;
+    for (const std::string& l : layers) list += (list.empty() ? "" : ", ") + l;
+    throw DataError("model '" + std::string(info_.name) + "' has no layer or parameter '" + name +
+                    "'; its layers are " + list);
+  }
+  return found;
 }
 
 void Engine::load_weights(const std::string& path) {
@@ -289,12 +394,21 @@ void Engine::gather(const Dataset& d, const std::vector<int64_t>& index, int64_t
   }
 }
 
-float Engine::step(Batch& batch, int64_t size, const float* hypers) {
+float Engine::step(Batch& batch, int64_t size, const std::vector<float>& hypers, const std::vector<bool>& frozen) {
   float loss = 0;
-  call(info_.train_step, batch.x.data(), batch.targets(), size, &loss, batch.out.data(), hypers);
-  std::swap(params_, next_params_);
-  std::swap(states_, next_states_);
+  call(info_.train_step, batch.x.data(), batch.targets(), size, &loss, batch.out.data(), hypers.data());
+  for (size_t i = 0; i < params_.size(); ++i)
+    if (i >= frozen.size() || !frozen[i]) std::swap(params_[i], next_params_[i]);
+  for (int k = 0; k < info_.num_states; ++k)
+    if (size_t(info_.states[k].param) >= frozen.size() || !frozen[size_t(info_.states[k].param)])
+      std::swap(states_[size_t(k)], next_states_[size_t(k)]);
   return loss;
+}
+
+int Engine::first_non_finite_param() const {
+  for (size_t i = 0; i < params_.size(); ++i)
+    if (!std::all_of(params_[i].begin(), params_[i].end(), [](float v) { return std::isfinite(v); })) return int(i);
+  return -1;
 }
 
 std::string Engine::format_weights() const {
@@ -311,13 +425,15 @@ bool Engine::targets_are_binary(const Dataset& d) const {
 }
 
 void Engine::accumulate_accuracy(const float* out, const Dataset& d, const std::vector<int64_t>& index,
-                                 int64_t first, int64_t count, int64_t& correct) const {
+                                 int64_t first, int64_t count, int64_t& correct, Confusion* confusion) const {
   const int64_t width = output_size();
   for (int64_t s = 0; s < count; ++s) {
     const float* y = out + s * width;
     int64_t sample = index[size_t(first + s)];
     if (d.class_targets) {
-      correct += std::max_element(y, y + width) - y == d.labels[size_t(sample)];
+      const int64_t predicted = std::max_element(y, y + width) - y;
+      correct += predicted == d.labels[size_t(sample)];
+      if (confusion) confusion->add(d.labels[size_t(sample)], predicted);
     } else {
       // Binary targets: right when every output is on the target's side of 0.5.
       bool right = true;
@@ -328,39 +444,155 @@ void Engine::accumulate_accuracy(const float* out, const Dataset& d, const std::
   }
 }
 
-void Engine::train(Dataset& data, const Dataset* test, const TrainOptions& o) {
+// ---- checkpoints ------------------------------------------------------------------
+// A safetensors file: the params, the optimizer states and the input
+// statistics as tensors; where the run stands as metadata (nnc.*).
+
+void Engine::save_checkpoint(const std::string& path, const RunState& st) const {
+  TensorFile file;
+  file.metadata["nnc.model"] = info_.name;
+  file.metadata["nnc.checkpoint"] = "1";
+  file.metadata["nnc.epochs_done"] = std::to_string(st.epochs_done);
+  file.metadata["nnc.next_sample"] = std::to_string(st.next_sample);
+  file.metadata["nnc.steps"] = std::to_string(st.steps);
+  std::string rng;
+  for (uint64_t w : st.order_rng) rng += (rng.empty() ? "" : " ") + std::to_string(w);
+  file.metadata["nnc.order_rng"] = rng;
+  char exact[64];
+  std::snprintf(exact, sizeof exact, "%a", st.loss_sum);
+  file.metadata["nnc.loss_sum"] = exact;
+  file.metadata["nnc.correct"] = std::to_string(st.correct);
+  std::snprintf(exact, sizeof exact, "%a", st.result.best_val_loss);
+  file.metadata["nnc.best_val_loss"] = exact;
+  file.metadata["nnc.best_epoch"] = std::to_string(st.result.best_epoch);
+  std::string history;
+  for (const EpochRecord& r : st.result.history)
+    history += (history.empty() ? "" : ";") + std::to_string(r.epoch) + " " + json_number(r.loss) + " " +
+               json_number(r.accuracy) + " " + json_number(r.val_loss) + " " + json_number(r.val_accuracy);
+  file.metadata["nnc.history"] = history;
+  for (int i = 0; i < info_.num_params; ++i) {
+    const ParamInfo& p = info_.params[i];
+    const AlignedVector<float>& w = params_[size_t(i)];
+    file.tensors.push_back({p.name, std::vector<int64_t>(p.dims, p.dims + p.rank), std::vector<float>(w.begin(), w.end())});
+  }
+  for (int k = 0; k < info_.num_states; ++k) {
+    const ParamInfo& p = info_.params[info_.states[k].param];
+    const AlignedVector<float>& v = states_[size_t(k)];
+    file.tensors.push_back({info_.states[k].name, std::vector<int64_t>(p.dims, p.dims + p.rank),
+                            std::vector<float>(v.begin(), v.end())});
+  }
+  add_standardizer(file);
+  save_safetensors(path, file);
+}
+
+Engine::RunState Engine::load_checkpoint(const std::string& path) {
+  load_weights(path);  // checks the params and the input statistics
+  TensorFile file = load_safetensors(path);
+  auto meta = [&](const std::string& key) {
+    auto it = file.metadata.find("nnc." + key);
+    if (it == file.metadata.end())
+      throw DataError(path + ": not a checkpoint (no nnc." + key + "); checkpoints are written by train --checkpoint");
+    return it->second;
+  };
+  RunState st;
+  try {
+    st.epochs_done = std::stoll(meta("epochs_done"));
+    st.next_sample = std::stoll(meta("next_sample"));
+    st.steps = std::stoll(meta("steps"));
+    st.loss_sum = std::strtod(meta("loss_sum").c_str(), nullptr);
+    st.correct = std::stoll(meta("correct"));
+    st.result.best_val_loss = std::strtod(meta("best_val_loss").c_str(), nullptr);
+    st.result.best_epoch = std::stoll(meta("best_epoch"));
+    std::istringstream rng(meta("order_rng"));
+    for (uint64_t& w : st.order_rng) rng >> w;
+    std::istringstream history(meta("history"));
+    std::string record;
+    while (std::getline(history, record, ';')) {
+      std::istringstream fields(record);
+      EpochRecord r;
+      std::string loss, acc, val_loss, val_acc;
+      fields >> r.epoch >> loss >> acc >> val_loss >> val_acc;
+      auto number = [](const std::string& t) { return t == "null" ? NAN : std::strtod(t.c_str(), nullptr); };
+      r.loss = number(loss), r.accuracy = number(acc), r.val_loss = number(val_loss), r.val_accuracy = number(val_acc);
+      st.result.history.push_back(r);
+    }
+  } catch (const std::logic_error&) {
+    throw DataError(path + ": the checkpoint's progress entries are damaged; use an earlier checkpoint");
+  }
+  for (int k = 0; k < info_.num_states; ++k) {
+    const NamedTensor* t = file.find(info_.states[k].name);
+    if (!t || t->data.size() != states_[size_t(k)].size())
+      throw DataError(path + ": no optimizer state '" + std::string(info_.states[k].name) +
+                      "' of the right size; this checkpoint is of another model or optimizer");
+    states_[size_t(k)].assign(t->data.begin(), t->data.end());
+  }
+  return st;
+}
+
+// ---- training ---------------------------------------------------------------------
+
+TrainResult Engine::train(const Dataset& data, const Dataset* validation, const Dataset* test, const TrainOptions& o) {
   ensure_training_state();
+  if (o.early_stop > 0 && !validation)
+    throw DataError("early stopping watches the validation loss: give validation data (--val FRACTION or FILE)");
   const int64_t batch = std::min(o.batch, data.count);
   Batch buffers = make_batch(batch);
-  const float hypers[2] = {float(o.lr), float(o.momentum)};
   const bool accuracy_applies = targets_are_binary(data);
-  Rng rng(o.seed ^ 0x9e3779b97f4a7c15ull);  // the data order's stream, apart from the weights'
+  const std::vector<int64_t> dims(info_.input_dims, info_.input_dims + info_.input_rank);
+  std::vector<float> scratch;
+
+  RunState st;
+  Rng order_rng(o.seed ^ 0x9e3779b97f4a7c15ull);  // the data order's stream, apart from the weights'
+  if (!o.resume.empty()) {
+    st = load_checkpoint(o.resume);
+    order_rng.set_state(st.order_rng);
+  }
   std::vector<int64_t> order(size_t(data.count));
   std::FILE* log = nullptr;
-  if (!o.log.empty() && !(log = std::fopen(o.log.c_str(), "w")))
+  if (!o.log.empty() && !(log = std::fopen(o.log.c_str(), st.epochs_done > 0 ? "a" : "w")))
     throw DataError(o.log + ": cannot open the log for writing");
-  Progress progress(stderr, o.progress_on_tty && isatty(fileno(stderr)));
+  nnc::rt::Progress progress(stderr, o.progress_on_tty && isatty(fileno(stderr)) && !o.quiet);
+  InterruptGuard interrupt_guard;
+  int64_t bad_epochs = 0;
+  for (const EpochRecord& r : st.result.history)
+    bad_epochs = r.epoch == st.result.best_epoch ? 0 : bad_epochs + 1;
 
-  for (int64_t epoch = 1; epoch <= o.epochs; ++epoch) {
+  for (int64_t epoch = st.epochs_done + 1; epoch <= o.epochs; ++epoch) {
+    st.order_rng = order_rng.state();
     std::iota(order.begin(), order.end(), 0);
-    if (o.shuffle) rng.shuffle(order);
+    if (o.shuffle) order_rng.shuffle(order);
+    const double lr = scheduled_lr(o, epoch);
     auto start = Clock::now();
     // Long runs of tiny epochs (the toy sets) report about 20 of them.
-    const bool report = o.epochs <= 20 || epoch == 1 || epoch == o.epochs || epoch % (o.epochs / 20) == 0;
+    const bool report = !o.quiet && (o.epochs <= 20 || epoch == 1 || epoch == o.epochs || epoch % (o.epochs / 20) == 0);
     if (report) progress.begin_epoch(int(epoch), int(o.epochs), data.count);
-    double loss_sum = 0;
-    int64_t correct = 0;
-    for (int64_t first = 0; first < data.count; first += batch) {
+    const int64_t resume_at = st.next_sample;
+    double loss_sum = resume_at > 0 ? st.loss_sum : 0;
+    int64_t correct = resume_at > 0 ? st.correct : 0;
+    for (int64_t first = resume_at; first < data.count; first += batch) {
       const int64_t b = std::min(batch, data.count - first);
       gather(data, order, first, b, buffers);
+      if (!o.augment.empty() && dims.size() == 3)
+        for (int64_t s = 0; s < b; ++s) {
+          Rng sample_rng(mix(mix(o.seed, uint64_t(epoch)), uint64_t(first + s)));
+          augment_image(&buffers.x[size_t(s * input_size())], dims[0], dims[1], dims[2], o.augment, sample_rng, scratch);
+        }
+      standardize_rows(buffers.x.data(), b);
       // The weights the example meets, before the step changes them.
       const std::string trace_weights = o.trace ? format_weights() : "";
-      const float loss = step(buffers, b, hypers);
-      if (!std::isfinite(loss))
-        throw std::runtime_error("the loss became " + json_number(loss) + " in epoch " + std::to_string(epoch) +
-                                 " at sample " + std::to_string(first + 1) + "; lower the learning rate (--lr)");
+      const float loss = step(buffers, b, hyper_values(o, lr, ++st.steps), o.frozen);
+      if (!std::isfinite(loss) || first_non_finite_param() >= 0) {
+        const int bad = first_non_finite_param();
+        std::string where = bad >= 0 ? "; the first layer with values that are not finite is " +
+                                           std::string(info_.params[bad].name) + " (" + info_.params[bad].where + ")"
+                                     : "";
+        throw std::runtime_error("training diverged in epoch " + std::to_string(epoch) + ", batch " +
+                                 std::to_string(first / batch + 1) + ": the loss is " + json_number(loss) + where +
+                                 "; lower the learning rate (--lr)" +
+                                 (o.checkpoint.empty() ? "" : "; the last good checkpoint is kept in " + o.checkpoint));
+      }
       loss_sum += double(loss) * double(b);
-      if (accuracy_applies) accumulate_accuracy(buffers.out.data(), data, order, first, b, correct);
+      if (accuracy_applies) accumulate_accuracy(buffers.out.data(), data, order, first, b, correct, nullptr);
       if (o.trace)
         std::printf("epoch %lld example %lld: x=%s%s y=%s t=%s\n", (long long)epoch, (long long)(first + 1),
                     format_vector(buffers.x.data(), input_size()).c_str(), trace_weights.c_str(),
@@ -368,35 +600,83 @@ void Engine::train(Dataset& data, const Dataset* test, const TrainOptions& o) {
                     data.class_targets ? std::to_string(buffers.labels[0]).c_str()
                                        : format_vector(buffers.t.data(), target_size()).c_str());
       if (report) progress.update(first + b, loss_sum / double(first + b),
-                      accuracy_applies ? double(correct) / double(first + b) : -1);
+                                  accuracy_applies ? double(correct) / double(first + b) : -1);
+      if (interrupt_requested && first + b < data.count) {
+        st.next_sample = first + b, st.loss_sum = loss_sum, st.correct = correct;
+        st.epochs_done = epoch - 1;
+        if (report) std::fputc('\n', stderr);
+        if (!o.checkpoint.empty()) save_checkpoint(o.checkpoint, st);
+        st.result.interrupted = true;
+        if (log) std::fclose(log);
+        return st.result;
+      }
     }
-    double seconds = seconds_since(start);
-    Metrics train_metrics{loss_sum / double(data.count), accuracy_applies ? double(correct) / double(data.count) : -1, data.count};
-    Metrics test_metrics;
+    st.next_sample = 0;
+    const double seconds = seconds_since(start);
+    EpochRecord record;
+    record.epoch = epoch;
+    record.loss = loss_sum / double(data.count);
+    record.accuracy = accuracy_applies ? double(correct) / double(data.count) : NAN;
     std::string extra;
+    if (validation) {
+      Metrics m = evaluate(*validation, std::max<int64_t>(batch, 256));
+      record.val_loss = m.loss;
+      record.val_accuracy = m.accuracy >= 0 ? m.accuracy : NAN;
+      extra = metric_text("val_loss", m.loss) + (m.accuracy >= 0 ? "  " + metric_text("val_acc", m.accuracy) : "");
+    }
+    Metrics test_metrics;
     if (test) {
       test_metrics = evaluate(*test, std::max<int64_t>(batch, 256));
-      extra = "test_loss " + json_number(test_metrics.loss);
-      if (test_metrics.accuracy >= 0) extra += "  test_acc " + json_number(test_metrics.accuracy);
+      extra += (extra.empty() ? "" : "  ") + metric_text("test_loss", test_metrics.loss);
+      if (test_metrics.accuracy >= 0) extra += "  " + metric_text("test_acc", test_metrics.accuracy);
     }
-    if (report) progress.end_epoch(train_metrics.loss, train_metrics.accuracy, seconds, extra);
+    if (report) progress.end_epoch(record.loss, accuracy_applies ? record.accuracy : -1, seconds, extra);
+    st.result.history.push_back(record);
+    // Weights: every epoch, or only the best by validation loss.
+    const bool better = validation && record.val_loss < st.result.best_val_loss;
+    if (better) {
+      st.result.best_val_loss = record.val_loss, st.result.best_epoch = epoch;
+      st.result.best_val_accuracy = std::isnan(record.val_accuracy) ? -1 : record.val_accuracy;
+      bad_epochs = 0;
+    } else if (validation) {
+      ++bad_epochs;
+    }
+    if (!o.save.empty() && (!validation || better)) save_weights(o.save);
+    st.epochs_done = epoch;
+    if (!o.checkpoint.empty()) save_checkpoint(o.checkpoint, st);
     if (log) {
-      std::fprintf(log, "{\"epoch\": %lld, \"loss\": %s, \"accuracy\": %s, \"seconds\": %s, \"samples_per_s\": %s",
-                   (long long)epoch, json_number(train_metrics.loss).c_str(), json_number(train_metrics.accuracy).c_str(),
-                   json_number(seconds).c_str(), json_number(double(data.count) / seconds).c_str());
+      std::fprintf(log, "{\"epoch\": %lld, \"loss\": %s, \"accuracy\": %s, \"lr\": %s, \"seconds\": %s, \"samples_per_s\": %s",
+                   (long long)epoch, json_number(record.loss).c_str(), json_number(record.accuracy).c_str(),
+                   json_number(lr).c_str(), json_number(seconds).c_str(), json_number(double(data.count) / seconds).c_str());
+      if (validation)
+        std::fprintf(log, ", \"val_loss\": %s, \"val_accuracy\": %s", json_number(record.val_loss).c_str(),
+                     json_number(record.val_accuracy).c_str());
       if (test)
         std::fprintf(log, ", \"test_loss\": %s, \"test_accuracy\": %s", json_number(test_metrics.loss).c_str(),
                      json_number(test_metrics.accuracy).c_str());
       std::fprintf(log, "}\n");
       std::fflush(log);
     }
-    if (!o.save.empty()) save_weights(o.save);
+    if (!o.plot.empty()) write_file_atomically(o.plot, training_curves_svg(std::string(info_.name) + ": training", st.result.history));
+    if (interrupt_requested) {  // at the end of an epoch: its checkpoint is written
+      st.result.interrupted = true;
+      break;
+    }
+    if (o.early_stop > 0 && bad_epochs >= o.early_stop) {
+      st.result.stopped_early = true;
+      if (!o.quiet)
+        std::fprintf(stderr, "%s: early stop after epoch %lld: no better validation loss for %lld epochs (best %s at epoch %lld)\n",
+                     info_.name, (long long)epoch, (long long)o.early_stop, json_number(st.result.best_val_loss).c_str(),
+                     (long long)st.result.best_epoch);
+      break;
+    }
   }
   if (log) std::fclose(log);
   if (o.trace) std::printf("final:%s\n", format_weights().c_str());
+  return st.result;
 }
 
-Metrics Engine::evaluate(const Dataset& d, int64_t batch) {
+Metrics Engine::evaluate(const Dataset& d, int64_t batch, Confusion* confusion) {
   batch = std::max<int64_t>(1, std::min(batch, d.count));
   Batch buffers = make_batch(batch);
   std::vector<int64_t> identity(size_t(d.count));
@@ -410,7 +690,7 @@ Metrics Engine::evaluate(const Dataset& d, int64_t batch) {
     float loss = 0;
     call(info_.evaluate, buffers.x.data(), buffers.targets(), b, &loss, buffers.out.data(), nullptr);
     loss_sum += double(loss) * double(b);
-    if (accuracy_applies) accumulate_accuracy(buffers.out.data(), d, identity, first, b, correct);
+    if (accuracy_applies) accumulate_accuracy(buffers.out.data(), d, identity, first, b, correct, confusion);
   }
   return {loss_sum / double(d.count), accuracy_applies ? double(correct) / double(d.count) : -1, d.count};
 }
@@ -430,9 +710,13 @@ double Engine::bench_train_step(int64_t batch, int steps) {
   for (float& v : buffers.x) v = rng.normal();
   for (int32_t& label : buffers.labels) label = int32_t(rng.below(uint64_t(std::max<int64_t>(info_.classes, 1))));
   for (float& v : buffers.t) v = rng.uniform();
-  const float hypers[2] = {0.05f, 0.9f};  // as bench/torch_mlp.py
+  TrainOptions o;
+  o.settings = default_settings();
+  o.settings["lr"] = 0.05;  // as bench/torch_mlp.py
+  if (o.settings.count("momentum")) o.settings["momentum"] = 0.9;
+  const std::vector<float> hypers = hyper_values(o, 0.05, 1);
   auto start = Clock::now();
-  for (int i = 0; i < steps; ++i) step(buffers, batch, hypers);
+  for (int i = 0; i < steps; ++i) step(buffers, batch, hypers, {});
   return seconds_since(start) * 1000.0 / steps;  // ms per step
 }
 

@@ -110,6 +110,12 @@ PipelineIR lower_pipeline(const ir::Program& p, const std::string& name, const H
   std::vector<int> order;
   for (const Node& n : g.nodes()) {
     if (!needed[size_t(n.id)] || funcs.count(n.id)) continue;
+    if (n.op == Op::Hyper) {  // a training setting that predict and evaluate read but ignore (dropout's seed)
+      Func unused(c_name("hyper_", n.name));
+      unused() = 0.0f;
+      funcs[n.id] = {unused, {}, {}};
+      continue;
+    }
     const ir::OpDef& def = ir::op_def(n.op);
     if (!def.lower) throw std::runtime_error(std::string("no lowering for ") + def.name);
     std::vector<Halide::Var> v;
@@ -117,7 +123,7 @@ PipelineIR lower_pipeline(const ir::Program& p, const std::string& name, const H
     std::vector<Func> in;
     std::vector<const ir::Type*> in_types;
     for (int id : n.inputs) in.push_back(funcs.at(id).value), in_types.push_back(&g.node(id).type);
-    funcs[n.id] = def.lower(ir::LowerArgs{n, in, in_types, v, batch});
+    funcs[n.id] = def.lower(ir::LowerArgs{n, in, in_types, v, batch, name == "train_step"});
     vars[n.id] = v;
     order.push_back(n.id);
   }

@@ -132,8 +132,8 @@ std::string ast_type_text(const ast::TensorType& t) {
 }
 
 const std::vector<std::string> kActivations = {"step", "sigmoid", "tanh", "relu", "linear", "softmax"};
-const std::vector<std::string> kLosses = {"squared_error", "cross_entropy"};
-const std::vector<std::string> kLayers = {"dense", "conv", "maxpool", "avgpool", "flatten"};
+const std::vector<std::string> kLosses = {"squared_error", "mse", "binary_cross_entropy", "cross_entropy"};
+const std::vector<std::string> kLayers = {"dense", "conv", "maxpool", "avgpool", "flatten", "dropout"};
 
 class ModelBuilder {
  public:
@@ -376,6 +376,7 @@ class ModelBuilder {
     if (name == "conv") return conv(v, stage, args, arg_names, scope);
     if (name == "maxpool" || name == "avgpool") return pool(name, v, stage, args, arg_names);
     if (name == "flatten") return flatten(v, stage, args);
+    if (name == "dropout") return dropout(v, stage, args, arg_names);
     auto block = blocks_.find(name);
     if (block != blocks_.end()) return expand_block(*block->second, v, stage, args, arg_names, scope);
     if (scope.values.count(name))
@@ -445,7 +446,7 @@ class ModelBuilder {
   // dense(units, weight = glorot, bias = zeros, name = "...")
   int dense(int v, const Expr& stage, const std::vector<Const>& args, const std::vector<std::string>& names,
             Scope& scope) {
-    auto bound = bind_args("dense", {"units", "weight", "bias", "name"}, args, names);
+    auto bound = bind_args("dense", {"units", "weight", "bias", "name", "l1", "l2", "frozen"}, args, names);
     if (!bound) return -1;
     auto units = bound->find("units");
     if (units == bound->end() || units->second.kind != Const::Kind::Number || !units->second.is_integer ||
@@ -484,13 +485,69 @@ class ModelBuilder {
     auto b_init = init_of(bound, "bias", init_of_kind(ir::Init::Kind::Zeros), {n_out});
     if (!w_init || !b_init) return -1;
     w_init->fan_in = fan_in, w_init->fan_out = fan_out;
+    auto settings = layer_settings(bound, name);
+    if (!settings) return -1;
     int w = p_.graph.add_leaf(Op::Param, ir::f32(w_shape), name + ".weight", loc, *w_init);
     p_.params.push_back(w);
+    p_.param_settings[w] = *settings;
     int y = add(op, {v, w}, loc, what, std::move(attrs));
     if (b_init->kind == ir::Init::Kind::Constant && std::isnan(b_init->a)) return y;  // bias = off
     int b = p_.graph.add_leaf(Op::Param, ir::f32({n_out}), name + ".bias", loc, *b_init);
     p_.params.push_back(b);
+    p_.param_settings[b] = {settings->frozen, -1, -1};  // penalties are for weights
     return add(Op::BiasAdd, {y, b}, loc, what);
+  }
+
+  // A weighted layer's l1 = X, l2 = X (its weights' own penalties, run-time
+  // settings LAYER.l1 and LAYER.l2) and frozen = on (never trained).
+  std::optional<ir::ParamSettings> layer_settings(const std::map<std::string, Const>& bound, const std::string& layer) {
+    ir::ParamSettings s;
+    bool ok = true;
+    for (const char* key : {"l1", "l2"}) {
+      auto it = bound.find(key);
+      if (it == bound.end()) continue;
+      if (it->second.kind != Const::Kind::Number || it->second.number < 0) {
+        diags_.error(it->second.loc, std::string(key) + " is a non-negative number: " + key + " = 0.0001");
+        ok = false;
+        continue;
+      }
+      (key[1] == '1' ? s.l1 : s.l2) = it->second.number;
+      p_.train.hypers[layer + "." + key] = it->second.number;
+    }
+    auto frozen = bound.find("frozen");
+    if (frozen != bound.end()) {
+      auto on = on_off(frozen->second, "frozen");
+      if (!on) ok = false;
+      else s.frozen = *on;
+    }
+    if (!ok) return std::nullopt;
+    return s;
+  }
+
+  std::optional<bool> on_off(const Const& v, const std::string& what) {
+    if (v.kind != Const::Kind::Symbol || (v.text != "on" && v.text != "off")) {
+      diags_.error(v.loc, what + " is on or off");
+      return std::nullopt;
+    }
+    return v.text == "on";
+  }
+
+  // dropout(p): zeroes each value with probability p while training (the
+  // kept ones scaled by 1 / (1 - p)); the identity in predict and evaluate.
+  int dropout(int v, const Expr& stage, const std::vector<Const>& args, const std::vector<std::string>& names) {
+    auto bound = bind_args("dropout", {"p"}, args, names);
+    if (!bound) return -1;
+    auto p = bound->find("p");
+    if (p == bound->end() || p->second.kind != Const::Kind::Number || p->second.number < 0 || p->second.number >= 1) {
+      diags_.error(p == bound->end() ? stage.loc : p->second.loc,
+                   "dropout needs a probability in [0, 1) of dropping each value: dropout(0.5)");
+      return -1;
+    }
+    if (dropout_seed_ < 0) {
+      dropout_seed_ = p_.graph.add_leaf(Op::Hyper, ir::f32({}), "dropout_seed", stage.loc);
+      p_.hypers.push_back(dropout_seed_);
+    }
+    return add(Op::Dropout, {v, dropout_seed_}, stage.loc, "dropout", {int64_t(std::llround(p->second.number * 1e6))});
   }
 
   static Const integer(int64_t value) {
@@ -537,7 +594,8 @@ class ModelBuilder {
 
   // conv(channels, kernel = k, stride = 1, pad = 0 | same, weight = glorot, bias = zeros, name = "...")
   int conv(int v, const Expr& stage, const std::vector<Const>& args, const std::vector<std::string>& names, Scope& scope) {
-    auto bound = bind_args("conv", {"channels", "kernel", "stride", "pad", "weight", "bias", "name"}, args, names);
+    auto bound = bind_args("conv", {"channels", "kernel", "stride", "pad", "weight", "bias", "name", "l1", "l2", "frozen"},
+                           args, names);
     if (!bound) return -1;
     auto channels = bound->find("channels");
     auto kernel = bound->find("kernel");
@@ -805,7 +863,7 @@ class ModelBuilder {
     const Expr& e = *item.value;
     if (e.kind != Expr::Kind::Call || !is_loss(e.text)) {
       std::string name = e.kind == Expr::Kind::Call || e.kind == Expr::Kind::Name ? e.text : "";
-      diags_.error(e.loc, "a loss is squared_error(y, t) or cross_entropy(y, t)" +
+      diags_.error(e.loc, "a loss is squared_error(y, t), mse(y, t), binary_cross_entropy(y, t) or cross_entropy(y, t)" +
                               (name.empty() ? std::string() : did_you_mean(name, kLosses)));
       return;
     }
@@ -825,8 +883,8 @@ class ModelBuilder {
                                         p_.graph.node(t).type.str());
       return;
     }
-    if (e.text == "squared_error" && classes) {
-      diags_.error(e.items[1]->loc, "squared_error needs an f32 target, got class[" + std::to_string(p_.classes) +
+    if (e.text != "cross_entropy" && classes) {
+      diags_.error(e.items[1]->loc, e.text + " needs an f32 target, got class[" + std::to_string(p_.classes) +
                                         "]; use cross_entropy");
       return;
     }
@@ -836,7 +894,11 @@ class ModelBuilder {
                                         std::to_string(p_.classes) + "])");
       return;
     }
-    p_.loss = add(e.text == "cross_entropy" ? Op::CrossEntropy : Op::SquaredError, {y, t}, e.loc, e.text);
+    const Op op = e.text == "cross_entropy" ? Op::CrossEntropy
+                  : e.text == "mse"         ? Op::MeanSquaredError
+                  : e.text == "binary_cross_entropy" ? Op::BinaryCrossEntropy
+                                                     : Op::SquaredError;
+    p_.loss = add(op, {y, t}, e.loc, e.text);
     loss_output_ = y;
   }
 
@@ -845,60 +907,163 @@ class ModelBuilder {
     ir::TrainConfig& c = p_.train;
     c.loc = train.loc;
     Scope none;
-    static const std::vector<std::string> keys = {"data", "test", "optimizer", "batch", "epochs",
-                                                  "shuffle", "seed", "standardize"};
+    static const std::vector<std::string> keys = {"data",     "test",       "validation", "optimizer", "batch",
+                                                  "epochs",   "shuffle",    "seed",       "standardize", "l1",
+                                                  "l2",       "schedule",   "early_stop", "augment"};
     std::set<std::string> seen;
     for (const ast::TrainItem& item : train.items) {
       Const v = constant(*item.value, none);
       if (!seen.insert(item.key).second) diags_.error(item.loc, "'" + item.key + "' is set twice");
-      if (item.key == "data" || item.key == "test") {
-        if (v.kind != Const::Kind::String && v.kind != Const::Kind::Symbol) {
+      const bool is_source = v.kind == Const::Kind::String || v.kind == Const::Kind::Symbol;
+      if (item.key == "data" || item.key == "test" || (item.key == "validation" && is_source)) {
+        if (!is_source) {
           diags_.error(v.loc, item.key + " is a file in quotes, a directory, or a data set name such as builtin.xor");
           continue;
         }
         std::string source = v.text;
         if (v.kind == Const::Kind::String && !source.empty() && !fs::path(source).is_absolute())
           source = (fs::path(train.loc.file).parent_path() / source).lexically_normal().string();
-        (item.key == "data" ? c.data : c.test_data) = source;
+        (item.key == "data" ? c.data : item.key == "test" ? c.test_data : c.validation) = source;
+      } else if (item.key == "validation") {
+        if (v.kind != Const::Kind::Number || v.number <= 0 || v.number >= 1) {
+          diags_.error(v.loc, "validation is a fraction of the training data in (0, 1), such as 0.1, or a data source");
+          continue;
+        }
+        std::ostringstream text;
+        text << v.number;
+        c.validation = text.str();
       } else if (item.key == "optimizer") {
         read_optimizer(v);
-      } else if (item.key == "batch" || item.key == "epochs" || item.key == "seed") {
+      } else if (item.key == "batch" || item.key == "epochs" || item.key == "seed" || item.key == "early_stop") {
         if (v.kind != Const::Kind::Number || !v.is_integer || v.number < (item.key == "seed" ? 0 : 1)) {
           diags_.error(v.loc, item.key + (item.key == "seed" ? " must be a non-negative integer" : " must be a positive integer"));
           continue;
         }
         if (item.key == "batch") c.batch = int64_t(v.number);
         else if (item.key == "epochs") c.epochs = int64_t(v.number);
+        else if (item.key == "early_stop") c.early_stop = int64_t(v.number);
         else c.seed = uint64_t(v.number);
       } else if (item.key == "shuffle" || item.key == "standardize") {
-        if (v.kind != Const::Kind::Symbol || (v.text != "on" && v.text != "off")) {
-          diags_.error(v.loc, item.key + " is on or off");
+        if (auto on = on_off(v, item.key)) (item.key == "shuffle" ? c.shuffle : c.standardize) = *on;
+      } else if (item.key == "l1" || item.key == "l2") {
+        if (v.kind != Const::Kind::Number || v.number < 0) {
+          diags_.error(v.loc, item.key + " is a non-negative number: the penalty on every weight of the model");
           continue;
         }
-        (item.key == "shuffle" ? c.shuffle : c.standardize) = v.text == "on";
+        c.hypers[item.key] = v.number;
+      } else if (item.key == "schedule") {
+        read_schedule(v);
+      } else if (item.key == "augment") {
+        read_augment(v);
       } else {
         diags_.error(item.loc, "unknown train setting '" + item.key + "'" + did_you_mean(item.key, keys));
       }
     }
   }
 
+  // optimizer NAME(settings): each setting a run-time default; a missing one
+  // takes PyTorch's default.
   void read_optimizer(const Const& v) {
+    static const std::map<std::string, std::vector<std::pair<std::string, double>>> optimizers = {
+        {"sgd", {{"lr", 0.01}, {"momentum", 0}, {"weight_decay", -1}}},
+        {"adagrad", {{"lr", 0.01}, {"eps", 1e-10}, {"weight_decay", -1}}},
+        {"rmsprop", {{"lr", 0.01}, {"rho", 0.99}, {"eps", 1e-8}, {"weight_decay", -1}}},
+        {"adam", {{"lr", 0.001}, {"beta1", 0.9}, {"beta2", 0.999}, {"eps", 1e-8}, {"weight_decay", -1}}},
+        {"adamw", {{"lr", 0.001}, {"beta1", 0.9}, {"beta2", 0.999}, {"eps", 1e-8}, {"weight_decay", 0.01}}},
+    };
     ir::TrainConfig& c = p_.train;
     std::string name = v.kind == Const::Kind::Call || v.kind == Const::Kind::Symbol ? v.text : "";
-    if (name != "sgd") {
+    auto found = optimizers.find(name);
+    if (found == optimizers.end()) {
       diags_.error(v.loc, "unknown optimizer" + (name.empty() ? std::string() : " '" + name + "'") +
-                              did_you_mean(name, {"sgd"}) + "; this version has sgd(lr = 0.01, momentum = 0)");
+                              did_you_mean(name, {"sgd", "adagrad", "rmsprop", "adam", "adamw"}) +
+                              "; the optimizers are sgd, adagrad, rmsprop, adam and adamw");
       return;
     }
     c.optimizer = name;
-    auto bound = bind_args("sgd", {"lr", "momentum"}, v.items, v.names);
+    std::vector<std::string> params;
+    for (const auto& [key, value] : found->second) params.push_back(key);
+    if (name == "sgd") params.push_back("nesterov");
+    auto bound = bind_args(name, params, v.items, v.names);
     if (!bound) return;
+    c.hypers.clear();
+    for (const auto& [key, value] : found->second)
+      if (value >= 0) c.hypers[key] = value;  // weight_decay: only where set (or adamw's)
     for (const auto& [key, arg] : *bound) {
+      if (key == "nesterov") {
+        if (auto on = on_off(arg, key)) c.nesterov = *on;
+        continue;
+      }
       if (arg.kind != Const::Kind::Number || arg.number < 0) {
         diags_.error(arg.loc, key + " must be a non-negative number");
         continue;
       }
-      (key == "lr" ? c.lr : c.momentum) = arg.number;
+      c.hypers[key] = arg.number;
+    }
+    if (c.nesterov && c.hypers["momentum"] <= 0)
+      diags_.error(v.loc, "nesterov needs a momentum above 0: sgd(lr = 0.01, momentum = 0.9, nesterov = on)");
+  }
+
+  // schedule constant | cosine | step(every = N, gamma = X)
+  void read_schedule(const Const& v) {
+    ir::TrainConfig& c = p_.train;
+    const std::string name = v.kind == Const::Kind::Call || v.kind == Const::Kind::Symbol ? v.text : "";
+    if (name != "constant" && name != "cosine" && name != "step") {
+      diags_.error(v.loc, "a schedule is constant, cosine or step(every = 3, gamma = 0.1)" + did_you_mean(name, {"constant", "cosine", "step"}));
+      return;
+    }
+    c.schedule = name;
+    auto bound = bind_args(name, name == "step" ? std::vector<std::string>{"every", "gamma"} : std::vector<std::string>{},
+                           v.items, v.names);
+    if (!bound) return;
+    for (const auto& [key, arg] : *bound) {
+      if (key == "every" && (arg.kind != Const::Kind::Number || !arg.is_integer || arg.number < 1))
+        diags_.error(arg.loc, "every is a positive number of epochs");
+      else if (key == "gamma" && (arg.kind != Const::Kind::Number || arg.number <= 0))
+        diags_.error(arg.loc, "gamma is a positive factor, such as 0.1");
+      else if (key == "every") c.schedule_every = int64_t(arg.number);
+      else c.schedule_gamma = arg.number;
+    }
+  }
+
+  // augment [flip, shift(2), crop(2), zoom(0.1), brightness(0.1), contrast(0.1), noise(0.05)]
+  void read_augment(const Const& v) {
+    static const std::map<std::string, double> kinds = {{"flip", 0},       {"shift", 2},    {"crop", 2},
+                                                        {"zoom", 0.1},     {"brightness", 0.1}, {"contrast", 0.1},
+                                                        {"noise", 0.05}};
+    std::vector<Const> items = v.kind == Const::Kind::List ? v.items : std::vector<Const>{v};
+    for (const Const& item : items) {
+      const std::string name = item.kind == Const::Kind::Call || item.kind == Const::Kind::Symbol ? item.text : "";
+      auto kind = kinds.find(name);
+      if (kind == kinds.end()) {
+        std::vector<std::string> names;
+        for (const auto& [k, d] : kinds) names.push_back(k);
+        diags_.error(item.loc, "unknown augmentation" + (name.empty() ? std::string() : " '" + name + "'") +
+                                   did_you_mean(name, names) +
+                                   "; augment takes flip, shift(pixels), crop(padding), zoom(fraction), "
+                                   "brightness(delta), contrast(fraction), noise(stddev)");
+        continue;
+      }
+      double strength = kind->second;
+      if (!item.items.empty()) {
+        const Const& a = item.items[0];
+        if (item.items.size() > 1 || a.kind != Const::Kind::Number || a.number < 0 || name == "flip") {
+          diags_.error(a.loc, name == "flip" ? "flip takes no argument (it mirrors left and right)"
+                                             : name + " takes one non-negative number");
+          continue;
+        }
+        strength = a.number;
+      }
+      if ((name == "shift" || name == "crop") && strength != std::floor(strength)) {
+        diags_.error(item.items[0].loc, name + " takes a whole number of pixels");
+        continue;
+      }
+      p_.train.augment.emplace_back(name, strength);
+    }
+    if (!p_.train.augment.empty() && p_.input >= 0) {
+      const ir::Type& in = p_.graph.node(p_.input).type;
+      if (in.dims.size() != 3)
+        diags_.error(v.loc, "augment works on images f32[channels, height, width]; the input is " + in.str());
     }
   }
 
@@ -906,6 +1071,7 @@ class ModelBuilder {
   Diagnostics& diags_;
   ir::Program p_;
   int loss_output_ = -1;
+  int dropout_seed_ = -1;  // the Hyper node every dropout reads, made by the first
   bool input_declared_ = false;
   std::map<std::string, SourceLoc> layer_names_;  // parameter name prefixes in use
 };

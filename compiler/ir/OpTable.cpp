@@ -649,14 +649,104 @@ Lowered cross_entropy_grad_lower(const LowerArgs& a) {
   return define(a, (p - onehot) / Halide::cast<float>(a.batch));
 }
 
-// sgd_velocity(v, g, momentum) = momentum * v + g
-Type sgd_velocity_shape(const Types& in, const Attrs&) {
-  if (*in[0] != *in[1]) fail("velocity " + in[0]->str() + " and gradient " + in[1]->str() + " differ");
+// mean_squared_error(y, t) = mean over the batch and the outputs of (t - y)^2
+std::vector<int> mean_squared_error_grad(Graph& g, const Node& n, int) {
+  return {g.add(Op::MeanSquaredErrorGrad, {n.inputs[0], n.inputs[1]}, n.loc), -1};
+}
+Expr values_per_batch(const LowerArgs& a, const Type& t) { return Halide::cast<float>(a.batch) * float(t.elements()); }
+Lowered mean_squared_error_lower(const LowerArgs& a) {
+  const float per_value = 1.0f / float(a.in_types[0]->elements());
+  return batch_mean_of_sum(a, *a.in_types[0], [&](std::vector<Expr> at) {
+    Expr diff = a.in[1](at) - a.in[0](at);
+    return diff * diff * per_value;
+  });
+}
+Lowered mean_squared_error_grad_lower(const LowerArgs& a) {
+  return define(a, 2.0f * (in_at(a, 0) - in_at(a, 1)) / values_per_batch(a, *a.in_types[0]));
+}
+
+// binary_cross_entropy(y, t) = mean over the batch and the outputs of
+// -(t log y + (1 - t) log(1 - y)), y a probability (a sigmoid's output),
+// kept inside [1e-7, 1 - 1e-7] so a saturated unit costs a large finite loss.
+constexpr float kProbabilityFloor = 1e-7f;
+Expr clamped_probability(const Expr& y) { return Halide::clamp(y, kProbabilityFloor, 1.0f - kProbabilityFloor); }
+std::vector<int> binary_cross_entropy_grad(Graph& g, const Node& n, int) {
+  return {g.add(Op::BinaryCrossEntropyGrad, {n.inputs[0], n.inputs[1]}, n.loc), -1};
+}
+Lowered binary_cross_entropy_lower(const LowerArgs& a) {
+  const float per_value = 1.0f / float(a.in_types[0]->elements());
+  return batch_mean_of_sum(a, *a.in_types[0], [&](std::vector<Expr> at) {
+    Expr y = clamped_probability(a.in[0](at)), t = a.in[1](at);
+    return -(t * Halide::log(y) + (1.0f - t) * Halide::log(1.0f - y)) * per_value;
+  });
+}
+// d/dy = (y - t) / (y (1 - y)) per value, over the values of the batch
+Lowered binary_cross_entropy_grad_lower(const LowerArgs& a) {
+  Expr y = clamped_probability(in_at(a, 0)), t = in_at(a, 1);
+  return define(a, (y - t) / (y * (1.0f - y)) / values_per_batch(a, *a.in_types[0]));
+}
+
+// dropout(x, seed): in training, each value is zeroed with probability p and
+// the kept ones scaled by 1 / (1 - p) (inverted dropout, so inference needs
+// no scaling); elsewhere the identity. attrs: p in millionths. Which values
+// drop is a hash of the value's position and the step's seed (a run-time
+// scalar), so the gradient recomputes the same mask instead of storing it.
+Type dropout_shape(const Types& in, const Attrs& attrs) {
+  if (*in[1] != scalar_f32()) fail("dropout's seed must be a scalar, got " + in[1]->str());
+  if (attrs.size() != 1 || attrs[0] < 0 || attrs[0] >= 1000000) fail("dropout needs a probability in [0, 1)");
   return *in[0];
 }
-Lowered sgd_velocity_lower(const LowerArgs& a) { return define(a, a.in[2]() * in_at(a, 0) + in_at(a, 1)); }
-// sgd_param(p, v, lr) = p - lr * v
-Lowered sgd_param_lower(const LowerArgs& a) { return define(a, in_at(a, 0) - a.in[2]() * in_at(a, 1)); }
+std::vector<int> dropout_grad(Graph& g, const Node& n, int dy) {
+  return {g.add(Op::DropoutGrad, {dy, n.inputs[1]}, n.loc, n.attrs), -1};
+}
+// x * (kept ? 1 / (1 - p) : 0) at every position of x.
+Expr dropout_mask(const LowerArgs& a, const Expr& x) {
+  const double p = double(a.node.attrs[0]) / 1e6;
+  Expr index = 0, stride = 1;  // the value's row-major offset in the batch
+  const Type& t = *a.in_types[0];
+  for (size_t k = 0; k < a.vars.size(); ++k) {
+    index = index + a.vars[k] * stride;
+    stride = stride * (k < t.dims.size() ? Expr(int(t.dims[t.dims.size() - 1 - k])) : a.batch);
+  }
+  // A 32-bit integer hash (the finaliser of MurmurHash3) of the offset and
+  // the seed; its top 24 bits are a uniform number in [0, 1).
+  using Halide::UInt;
+  Expr h = Halide::cast(UInt(32), index) * Expr(uint32_t(0x9E3779B1u)) ^
+           Halide::cast(UInt(32), a.in[1]()) * Expr(uint32_t(0x85EBCA6Bu));
+  h = h ^ (h >> 16);
+  h = h * Expr(uint32_t(0x7FEB352Du));
+  h = h ^ (h >> 15);
+  h = h * Expr(uint32_t(0x846CA68Bu));
+  h = h ^ (h >> 16);
+  Expr uniform = Halide::cast<float>(h >> 8) * (1.0f / 16777216.0f);
+  return Halide::select(uniform >= float(p), x * float(1.0 / (1.0 - p)), 0.0f);
+}
+Lowered dropout_lower(const LowerArgs& a) { return define(a, a.training ? dropout_mask(a, in_at(a, 0)) : in_at(a, 0)); }
+Lowered dropout_grad_lower(const LowerArgs& a) { return define(a, dropout_mask(a, in_at(a, 0))); }
+
+// scale(x, s) = x * s, s a scalar (a run-time hyperparameter)
+Type scale_shape(const Types& in, const Attrs&) {
+  if (*in[1] != scalar_f32()) fail("scale's factor must be a scalar, got " + in[1]->str());
+  return *in[0];
+}
+std::vector<int> scale_grad(Graph& g, const Node& n, int dy) { return {g.add(Op::Scale, {dy, n.inputs[1]}, n.loc), -1}; }
+Lowered scale_lower(const LowerArgs& a) { return define(a, in_at(a, 0) * a.in[1]()); }
+
+// sign(x): -1, 0 or 1 (the L1 penalty's gradient)
+Lowered sign_lower(const LowerArgs& a) {
+  Expr x = in_at(a, 0);
+  return define(a, Halide::select(x > 0.0f, 1.0f, x < 0.0f, -1.0f, 0.0f));
+}
+
+// root_div(m, v, eps) = m / (sqrt(v) + eps): the adaptive optimizers' step
+Type root_div_shape(const Types& in, const Attrs&) {
+  if (*in[0] != *in[1]) fail("root_div's operands differ: " + in[0]->str() + " and " + in[1]->str());
+  if (*in[2] != scalar_f32()) fail("root_div's epsilon must be a scalar, got " + in[2]->str());
+  return *in[0];
+}
+Lowered root_div_lower(const LowerArgs& a) {
+  return define(a, in_at(a, 0) / (Halide::sqrt(in_at(a, 1)) + a.in[2]()));
+}
 
 }  // namespace
 
@@ -699,8 +789,15 @@ const OpDef& op_def(Op op) {
       {Op::SquaredErrorGrad, {"squared_error_grad", 2, S::Elementwise, squared_error_grad_shape, nullptr,             squared_error_grad_lower}},
       {Op::CrossEntropy,     {"cross_entropy",      2, S::Reduce,      cross_entropy_shape,      cross_entropy_grad,  cross_entropy_lower}},
       {Op::CrossEntropyGrad, {"cross_entropy_grad", 2, S::RowReduce,   cross_entropy_grad_shape, nullptr,             cross_entropy_grad_lower}},
-      {Op::SgdVelocity, {"sgd_velocity",       3, S::Elementwise, sgd_velocity_shape,       nullptr,             sgd_velocity_lower}},
-      {Op::SgdParam,    {"sgd_param",          3, S::Elementwise, sgd_velocity_shape,       nullptr,             sgd_param_lower}},
+      {Op::MeanSquaredError,     {"mean_squared_error",      2, S::Reduce,      squared_error_shape,      mean_squared_error_grad,   mean_squared_error_lower}},
+      {Op::MeanSquaredErrorGrad, {"mean_squared_error_grad", 2, S::Elementwise, squared_error_grad_shape, nullptr,                   mean_squared_error_grad_lower}},
+      {Op::BinaryCrossEntropy,     {"binary_cross_entropy",      2, S::Reduce,      squared_error_shape,      binary_cross_entropy_grad, binary_cross_entropy_lower}},
+      {Op::BinaryCrossEntropyGrad, {"binary_cross_entropy_grad", 2, S::Elementwise, squared_error_grad_shape, nullptr,                   binary_cross_entropy_grad_lower}},
+      {Op::Dropout,     {"dropout",            2, S::Elementwise, dropout_shape,            dropout_grad,        dropout_lower}},
+      {Op::DropoutGrad, {"dropout_grad",       2, S::Elementwise, dropout_shape,            nullptr,             dropout_grad_lower}},
+      {Op::Scale,       {"scale",              2, S::Elementwise, scale_shape,              scale_grad,          scale_lower}},
+      {Op::Sign,        {"sign",               1, S::Elementwise, same_as_first,            nullptr,             sign_lower}},
+      {Op::RootDiv,     {"root_div",           3, S::Elementwise, root_div_shape,           nullptr,             root_div_lower}},
   };
   return table.at(op);
 }

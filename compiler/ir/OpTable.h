@@ -44,6 +44,7 @@ struct LowerArgs {
   const std::vector<const Type*>& in_types;
   const std::vector<Halide::Var>& vars;
   Halide::Expr batch;  // Int(32)
+  bool training = true;  // false in predict and evaluate: dropout passes values through
 };
 
 struct Lowered {
@@ -52,8 +53,8 @@ struct Lowered {
   Halide::RDom reduction;    // the dimensions the accumulator sums over
   // KernelGrad only: the output gradient with channels innermost, and the
   // batch that `value` sums the accumulator's per-image products over.
-  Halide::Func channels_last;
-  Halide::RDom batch;
+  Halide::Func channels_last{};
+  Halide::RDom batch{};
 };
 
 using Types = std::vector<const Type*>;

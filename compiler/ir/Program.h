@@ -3,6 +3,7 @@
 // autodiff and optimizer passes add the backward part and the update.
 #pragma once
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -14,15 +15,30 @@ namespace nnc::ir {
 struct TrainConfig {
   std::string data;        // "builtin.or", "fashion_mnist", a CSV path or an IDX directory
   std::string test_data;   // as data; empty: the data set's own test split, if any
-  std::string optimizer = "sgd";
-  double lr = 0.01;
-  double momentum = 0.0;
+  std::string validation;  // a fraction of the training data ("0.1") or a data source; empty: none
+  std::string optimizer = "sgd";  // sgd, adagrad, rmsprop, adam, adamw
+  bool nesterov = false;          // sgd only
+  // The run-time hyperparameters the .nn file sets or the optimizer needs,
+  // with their defaults: lr, momentum, beta1, beta2, eps, rho, weight_decay,
+  // l1, l2, LAYER.l1, LAYER.l2. The generated program can override each.
+  std::map<std::string, double> hypers{{"lr", 0.01}};
+  std::string schedule = "constant";  // learning rate per epoch: constant, step, cosine
+  int64_t schedule_every = 1;         // step: every this many epochs ...
+  double schedule_gamma = 0.1;        // ... the rate is multiplied by this
+  int64_t early_stop = 0;             // patience in epochs without a better validation loss; 0: off
+  std::vector<std::pair<std::string, double>> augment;  // name, strength, in order of application
   int64_t batch = 32;
   int64_t epochs = 1;
   bool shuffle = true;
   uint64_t seed = 0;
   bool standardize = true;  // inputs (x - mean) / std, statistics of the training data
   SourceLoc loc;
+};
+
+// Per-layer settings of a parameter (from its layer's arguments).
+struct ParamSettings {
+  bool frozen = false;  // never updated by training
+  double l1 = -1, l2 = -1;  // the layer's own penalties; < 0: the model's (train section l1, l2)
 };
 
 struct Program {
@@ -38,13 +54,15 @@ struct Program {
   int loss = -1;            // scalar
   int output = -1;          // the model's prediction (softmax applied for cross_entropy)
   std::vector<int> params;
+  std::map<int, ParamSettings> param_settings;  // param node -> its layer's settings, where given
 
   // Training part (passes/Autodiff.cpp, passes/Optimizer.cpp)
   std::vector<int> grads;       // d loss / d params[i]
   std::vector<int> states;      // optimizer state leaves (velocities)
   std::vector<int> new_params;  // params[i] after one step
   std::vector<int> new_states;  // states[i] after one step
-  std::vector<int> hypers;      // run-time scalars: lr, momentum
+  std::vector<int> hypers;      // run-time scalars: lr, momentum, ... (TrainConfig::hypers and the
+                                //   per-step values the runtime derives, see passes/Optimizer.h)
 };
 
 // `nnc --emit=ir` and `--emit=grad`: the graph as text, one node a line,

@@ -1,27 +1,103 @@
 #include "compiler/passes/Optimizer.h"
 
+#include <map>
 #include <stdexcept>
+#include <string>
 
 namespace nnc::passes {
+namespace {
 
 using ir::Op;
 
-void add_optimizer_update(ir::Program& p) {
-  if (p.train.optimizer != "sgd") throw std::runtime_error("unknown optimizer '" + p.train.optimizer + "'");
-  ir::Graph& g = p.graph;
-  const SourceLoc& loc = p.train.loc;
-  int lr = g.add_leaf(Op::Hyper, ir::f32({}), "lr", loc);
-  int momentum = g.add_leaf(Op::Hyper, ir::f32({}), "momentum", loc);
-  p.hypers = {lr, momentum};
-  for (size_t i = 0; i < p.params.size(); ++i) {
-    const ir::Node param = g.node(p.params[i]);
-    int velocity = g.add_leaf(Op::State, param.type, param.name + ".velocity", param.loc);
-    int new_velocity = g.add(Op::SgdVelocity, {velocity, p.grads[i], momentum}, param.loc);
-    int new_param = g.add(Op::SgdParam, {p.params[i], new_velocity, lr}, param.loc);
-    p.states.push_back(velocity);
-    p.new_states.push_back(new_velocity);
-    p.new_params.push_back(new_param);
+class UpdateBuilder {
+ public:
+  explicit UpdateBuilder(ir::Program& p) : p_(p), g_(p.graph), loc_(p.train.loc) {
+    for (int id : p.hypers) hypers_[g_.node(id).name] = id;  // from Sema: dropout's seed
   }
+
+  // The Hyper node of a run-time scalar, made on first use.
+  int hyper(const std::string& name) {
+    auto it = hypers_.find(name);
+    if (it != hypers_.end()) return it->second;
+    int id = g_.add_leaf(Op::Hyper, ir::f32({}), name, loc_);
+    p_.hypers.push_back(id);
+    return hypers_[name] = id;
+  }
+  int scale(int x, const std::string& factor) { return g_.add(Op::Scale, {x, hyper(factor)}, loc_); }
+  int add(int a, int b) { return g_.add(Op::Add, {a, b}, loc_); }
+  int sub(int a, int b) { return g_.add(Op::Sub, {a, b}, loc_); }
+  int square(int x) { return g_.add(Op::Mul, {x, x}, loc_); }
+  int root_div(int m, int v) { return g_.add(Op::RootDiv, {m, v, hyper("eps")}, loc_); }
+  // An optimizer state of the param's shape, and its value after the step.
+  template <class Next>
+  int state(int param, const std::string& what, Next next) {
+    const ir::Node& n = g_.node(param);
+    int id = g_.add_leaf(Op::State, n.type, n.name + "." + what, n.loc);
+    p_.states.push_back(id);
+    p_.new_states.push_back(next(id));
+    return p_.new_states.back();
+  }
+
+  void update(size_t i) {
+    const int param = p_.params[i];
+    const ir::TrainConfig& t = p_.train;
+    const std::string& opt = t.optimizer;
+    int grad = penalised_gradient(param, p_.grads[i]);
+    if (t.hypers.count("weight_decay") && opt != "adamw") grad = add(grad, scale(param, "weight_decay"));
+    int step = -1;
+    if (opt == "sgd") {
+      int v = state(param, "velocity", [&](int s) { return add(scale(s, "momentum"), grad); });
+      step = t.nesterov ? add(grad, scale(v, "momentum")) : v;
+    } else if (opt == "adagrad") {
+      int sum = state(param, "square_sum", [&](int s) { return add(s, square(grad)); });
+      step = root_div(grad, sum);
+    } else if (opt == "rmsprop") {
+      int mean = state(param, "square_mean",
+                       [&](int s) { return add(scale(s, "rho"), scale(square(grad), "rho_complement")); });
+      step = root_div(grad, mean);
+    } else if (opt == "adam" || opt == "adamw") {
+      int m = state(param, "moment1", [&](int s) { return add(scale(s, "beta1"), scale(grad, "beta1_complement")); });
+      int v = state(param, "moment2",
+                    [&](int s) { return add(scale(s, "beta2"), scale(square(grad), "beta2_complement")); });
+      step = root_div(scale(m, "bias_correction1"), scale(v, "bias_correction2"));
+    } else {
+      throw std::runtime_error("unknown optimizer '" + opt + "'");
+    }
+    int base = opt == "adamw" ? scale(param, "decay") : param;
+    p_.new_params.push_back(sub(base, scale(step, "lr")));
+  }
+
+ private:
+  // g + l2 p + l1 sign(p) for a weight whose layer or model sets l1 or l2.
+  int penalised_gradient(int param, int grad) {
+    const ir::Node& n = g_.node(param);
+    const std::string suffix = ".weight";
+    if (n.name.size() < suffix.size() || n.name.compare(n.name.size() - suffix.size(), suffix.size(), suffix) != 0)
+      return grad;
+    const std::string layer = n.name.substr(0, n.name.size() - suffix.size());
+    auto own = p_.param_settings.find(param);
+    for (const char* kind : {"l2", "l1"}) {
+      const double own_value = own == p_.param_settings.end() ? -1 : (kind[1] == '2' ? own->second.l2 : own->second.l1);
+      std::string name = own_value >= 0 ? layer + "." + kind : kind;
+      if (own_value < 0 && !p_.train.hypers.count(kind)) continue;
+      int term = kind[1] == '2' ? param : g_.add(Op::Sign, {param}, loc_);
+      grad = add(grad, scale(term, name));
+    }
+    return grad;
+  }
+
+  ir::Program& p_;
+  ir::Graph& g_;
+  SourceLoc loc_;
+  std::map<std::string, int> hypers_;
+};
+
+}  // namespace
+
+void add_optimizer_update(ir::Program& p) {
+  UpdateBuilder builder(p);
+  builder.hyper("lr");  // first, whatever the optimizer
+  for (size_t i = 0; i < p.params.size(); ++i) builder.update(i);
 }
 
 }  // namespace nnc::passes

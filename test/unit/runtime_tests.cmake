@@ -1,4 +1,5 @@
-# Runtime support library (datasets, safetensors, progress, RNG) and its unit
+# Runtime support library (datasets, safetensors, progress, RNG, augmentation,
+# metrics, plots) and its unit
 # tests. Included from the top-level CMakeLists, which has already run
 # find_package(ZLIB/nlohmann_json/GTest) and enable_testing().
 #
@@ -13,6 +14,9 @@ add_library(nnc_runtime_support STATIC
   ${NNC_ROOT}/runtime/safetensors.cpp
   ${NNC_ROOT}/runtime/progress.cpp
   ${NNC_ROOT}/runtime/file_io.cpp
+  ${NNC_ROOT}/runtime/augment.cpp
+  ${NNC_ROOT}/runtime/metrics.cpp
+  ${NNC_ROOT}/runtime/plot.cpp
 )
 target_include_directories(nnc_runtime_support PUBLIC ${NNC_ROOT})
 target_compile_features(nnc_runtime_support PUBLIC cxx_std_17)
@@ -25,6 +29,8 @@ add_executable(nnc_runtime_tests
   ${NNC_ROOT}/test/unit/test_dataset.cpp
   ${NNC_ROOT}/test/unit/test_safetensors.cpp
   ${NNC_ROOT}/test/unit/test_progress.cpp
+  ${NNC_ROOT}/test/unit/test_augment.cpp
+  ${NNC_ROOT}/test/unit/test_metrics.cpp
 )
 target_link_libraries(nnc_runtime_tests PRIVATE nnc_runtime_support GTest::gtest_main)
 gtest_discover_tests(nnc_runtime_tests)

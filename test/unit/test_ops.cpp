@@ -376,24 +376,117 @@ TEST(OpForward, CrossEntropyGrad) {
   expect_near_all(net.eval(g), want);
 }
 
-TEST(OpForward, SgdVelocity) {
+TEST(OpForward, MeanSquaredError) {
   Net net;
-  Values v = random_values(kIn * kOut, 26), g = random_values(kIn * kOut, 27);
-  const float mu = 0.9f;
-  int out = net.add(Op::SgdVelocity, {net.param({kIn, kOut}, v), net.param({kIn, kOut}, g), net.hyper("momentum", mu)});
-  std::vector<double> want(v.size());
-  for (size_t e = 0; e < v.size(); ++e) want[e] = double(mu) * v[e] + g[e];
-  expect_near_all(net.eval(out), want);
+  Values y = random_values(kBatch * kOut, 24), t = random_values(kBatch * kOut, 25);
+  int loss = net.add(Op::MeanSquaredError, {net.input({kOut}, y), net.target({kOut}, t)});
+  double sum = 0;
+  for (size_t e = 0; e < y.size(); ++e) sum += (double(t[e]) - y[e]) * (double(t[e]) - y[e]);
+  expect_near_all(net.eval(loss), {sum / double(y.size())});
 }
 
-TEST(OpForward, SgdParam) {
+TEST(OpForward, MeanSquaredErrorGrad) {
   Net net;
-  Values p = random_values(kOut, 28), v = random_values(kOut, 29);
-  const float lr = 0.1f;
-  int out = net.add(Op::SgdParam, {net.param({kOut}, p), net.param({kOut}, v), net.hyper("lr", lr)});
-  std::vector<double> want(p.size());
-  for (size_t e = 0; e < p.size(); ++e) want[e] = p[e] - double(lr) * v[e];
-  expect_near_all(net.eval(out), want);
+  Values y = random_values(kBatch * kOut, 26), t = random_values(kBatch * kOut, 27);
+  int g = net.add(Op::MeanSquaredErrorGrad, {net.input({kOut}, y), net.target({kOut}, t)});
+  std::vector<double> want(y.size());
+  for (size_t e = 0; e < y.size(); ++e) want[e] = 2 * (double(y[e]) - t[e]) / double(y.size());
+  expect_near_all(net.eval(g), want);
+}
+
+// Probabilities away from 0 and 1, targets 0 or 1 and in between.
+Values probabilities(unsigned seed) { return random_values(kBatch * kOut, seed, 0.05f, 0.95f); }
+
+TEST(OpForward, BinaryCrossEntropy) {
+  Net net;
+  Values y = probabilities(28), t = random_values(kBatch * kOut, 29, 0, 1);
+  t[0] = 0, t[1] = 1;
+  int loss = net.add(Op::BinaryCrossEntropy, {net.input({kOut}, y), net.target({kOut}, t)});
+  double sum = 0;
+  for (size_t e = 0; e < y.size(); ++e) sum -= t[e] * std::log(double(y[e])) + (1 - t[e]) * std::log(1 - double(y[e]));
+  expect_near_all(net.eval(loss), {sum / double(y.size())});
+}
+
+TEST(OpForward, BinaryCrossEntropyIsFiniteAtSaturation) {
+  Net net;
+  Values y(kBatch * kOut, 1.0f), t(kBatch * kOut, 0.0f);
+  int loss = net.add(Op::BinaryCrossEntropy, {net.input({kOut}, y), net.target({kOut}, t)});
+  const float value = net.eval(loss)[0];
+  EXPECT_TRUE(std::isfinite(value));
+  EXPECT_NEAR(value, -std::log(1e-7), 0.5);  // y kept at 1 - 1e-7 (in float)
+}
+
+TEST(OpForward, BinaryCrossEntropyGrad) {
+  Net net;
+  Values y = probabilities(30), t = random_values(kBatch * kOut, 31, 0, 1);
+  int g = net.add(Op::BinaryCrossEntropyGrad, {net.input({kOut}, y), net.target({kOut}, t)});
+  std::vector<double> want(y.size());
+  for (size_t e = 0; e < y.size(); ++e)
+    want[e] = (double(y[e]) - t[e]) / (double(y[e]) * (1 - double(y[e]))) / double(y.size());
+  expect_near_all(net.eval(g), want);
+}
+
+// dropout's mask, written out from its definition in OpTable.cpp: the
+// MurmurHash3 finaliser of (offset * 0x9E3779B1) ^ (seed * 0x85EBCA6B), top 24
+// bits as a uniform number; kept where it is >= p.
+bool dropout_keeps(uint32_t offset, uint32_t seed, double p) {
+  uint32_t h = (offset * 0x9E3779B1u) ^ (seed * 0x85EBCA6Bu);
+  h ^= h >> 16, h *= 0x7FEB352Du, h ^= h >> 15, h *= 0x846CA68Bu, h ^= h >> 16;
+  return double(h >> 8) / 16777216.0 >= p;
+}
+
+constexpr int64_t kDropoutPerMillion = 300000;  // p = 0.3
+
+TEST(OpForward, DropoutZeroesAndScales) {
+  Net net(64);
+  const int64_t n = 64 * kOut;
+  Values x = random_values(size_t(n), 32);
+  const uint32_t seed = 1234;
+  int y = net.add(Op::Dropout, {net.input({kOut}, x), net.hyper("dropout_seed", float(seed))}, {kDropoutPerMillion});
+  Values out = net.eval(y);
+  std::vector<double> want(x.size());
+  int64_t dropped = 0;
+  for (size_t e = 0; e < x.size(); ++e) {
+    const bool keep = dropout_keeps(uint32_t(e), seed, 0.3);
+    want[e] = keep ? double(x[e]) / 0.7 : 0.0;
+    dropped += !keep;
+  }
+  expect_near_all(out, want);
+  EXPECT_NEAR(double(dropped) / double(n), 0.3, 0.1);
+}
+
+TEST(OpForward, DropoutGradUsesTheSameMask) {
+  Net net(64);
+  Values dy = random_values(64 * kOut, 33);
+  const uint32_t seed = 77;
+  int g = net.add(Op::DropoutGrad, {net.input({kOut}, dy), net.hyper("dropout_seed", float(seed))}, {kDropoutPerMillion});
+  std::vector<double> want(dy.size());
+  for (size_t e = 0; e < dy.size(); ++e) want[e] = dropout_keeps(uint32_t(e), seed, 0.3) ? double(dy[e]) / 0.7 : 0.0;
+  expect_near_all(net.eval(g), want);
+}
+
+TEST(OpForward, Scale) {
+  Net net;
+  Values x = random_values(kBatch * kOut, 34);
+  int y = net.add(Op::Scale, {net.input({kOut}, x), net.hyper("factor", -2.5f)});
+  std::vector<double> want(x.size());
+  for (size_t e = 0; e < x.size(); ++e) want[e] = -2.5 * x[e];
+  expect_near_all(net.eval(y), want);
+}
+
+TEST(OpForward, Sign) {
+  Values x = random_values(kBatch * kOut, 35);
+  x[0] = 0;
+  check_elementwise(Op::Sign, 1, [](Args a) { return double((a[0] > 0) - (a[0] < 0)); }, x);
+}
+
+TEST(OpForward, RootDiv) {
+  Net net;
+  Values m = random_values(kIn * kOut, 36), v = random_values(kIn * kOut, 37, 0, 2);
+  int y = net.add(Op::RootDiv, {net.param({kIn, kOut}, m), net.param({kIn, kOut}, v), net.hyper("eps", 1e-3f)});
+  std::vector<double> want(m.size());
+  for (size_t e = 0; e < m.size(); ++e) want[e] = m[e] / (std::sqrt(double(v[e])) + 1e-3);
+  expect_near_all(net.eval(y), want);
 }
 
 // ---- images: convolution, pooling, reshaping ------------------------------------
@@ -722,7 +815,9 @@ const std::set<Op> kTestedOps = {
     Op::MatMul,  Op::MatMulTN,         Op::Transpose,        Op::BiasAdd,      Op::BiasGrad,         Op::Add,
     Op::Sub,     Op::Mul,              Op::Neg,              Op::Step,         Op::Sigmoid,          Op::SigmoidGrad,
     Op::Tanh,    Op::TanhGrad,         Op::Relu,             Op::ReluGrad,     Op::Softmax,          Op::SoftmaxGrad,
-    Op::SquaredError, Op::SquaredErrorGrad, Op::CrossEntropy, Op::CrossEntropyGrad, Op::SgdVelocity, Op::SgdParam,
+    Op::SquaredError, Op::SquaredErrorGrad, Op::CrossEntropy, Op::CrossEntropyGrad, Op::MeanSquaredError,
+    Op::MeanSquaredErrorGrad, Op::BinaryCrossEntropy, Op::BinaryCrossEntropyGrad, Op::Dropout, Op::DropoutGrad,
+    Op::Scale, Op::Sign, Op::RootDiv,
     Op::Conv,    Op::ConvGradInput,    Op::ConvGradWeight,   Op::MaxPool,      Op::MaxPoolGrad,      Op::AvgPool,
     Op::AvgPoolGrad, Op::Reshape,
 };
@@ -848,6 +943,34 @@ TEST(OpGradient, SquaredError) {
   // No gradient flows into the target.
   const Node n = net.graph.node(loss);
   EXPECT_EQ(nnc::ir::op_def(Op::SquaredError).gradient(net.graph, n, -1)[1], -1);
+}
+
+TEST(OpGradient, MeanSquaredError) {
+  Net net;
+  int loss = net.add(Op::MeanSquaredError, {net.input({kOut}, random_values(kBatch * kOut, 54)),
+                                            net.target({kOut}, random_values(kBatch * kOut, 55))});
+  check_gradient(net, loss, {0});
+}
+
+TEST(OpGradient, BinaryCrossEntropy) {
+  Net net;
+  int loss = net.add(Op::BinaryCrossEntropy,
+                     {net.input({kOut}, probabilities(56)), net.target({kOut}, random_values(kBatch * kOut, 57, 0, 1))});
+  check_gradient(net, loss, {0});
+}
+
+// With its seed fixed, dropout is linear in x: finite differences are exact.
+TEST(OpGradient, Dropout) {
+  Net net(16);
+  int y = net.add(Op::Dropout, {net.input({kOut}, random_values(16 * kOut, 58)), net.hyper("dropout_seed", 99.0f)},
+                  {kDropoutPerMillion});
+  check_gradient(net, y, {0});
+}
+
+TEST(OpGradient, Scale) {
+  Net net;
+  int y = net.add(Op::Scale, {net.input({kOut}, random_values(kBatch * kOut, 59)), net.hyper("factor", 0.7f)});
+  check_gradient(net, y, {0});
 }
 
 TEST(OpGradient, CrossEntropy) {
