@@ -369,8 +369,9 @@ int run(const ModelInfo& info, int argc, char** argv) {
     // Inputs are standardised with statistics of the training data alone.
     auto prepare = [&](uint64_t seed) {
       engine.init_params(seed);
+      engine.clear_standardizer();
       if (!init.empty()) print_init_report(info, init, engine.init_from(init));
-      if (d.standardize) engine.fit_standardizer(train_set);
+      if (d.standardize && !engine.has_standardizer()) engine.fit_standardizer(train_set);
     };
 
     if (app.got_subcommand(train)) {
@@ -383,8 +384,14 @@ int run(const ModelInfo& info, int argc, char** argv) {
       if (test_set) engine.standardize(*test_set);
       TrainResult r = engine.train(train_set, validation ? &*validation : nullptr, test_set ? &*test_set : nullptr, to);
       if (r.interrupted) {
-        std::fprintf(stderr, "%s: interrupted; checkpoint saved to %s: resume with --resume %s\n", info.name,
-                     to.checkpoint.c_str(), to.checkpoint.c_str());
+        const std::string where = r.interrupted_sample > 0
+            ? "in epoch " + std::to_string(r.interrupted_epoch) + " after sample " + std::to_string(r.interrupted_sample)
+            : "after epoch " + std::to_string(r.interrupted_epoch);
+        if (to.checkpoint.empty())
+          std::fprintf(stderr, "%s: interrupted %s; no checkpoint (--checkpoint \"\")\n", info.name, where.c_str());
+        else
+          std::fprintf(stderr, "%s: interrupted %s; checkpoint saved to %s: continue with --resume %s\n", info.name,
+                       where.c_str(), to.checkpoint.c_str(), to.checkpoint.c_str());
         return 130;
       }
       std::fprintf(stderr, "%s: weights saved to %s%s\n", info.name, to.save.c_str(),

@@ -204,10 +204,8 @@ void Engine::init_params(uint64_t seed) {
 
 void Engine::add_standardizer(TensorFile& file) const {
   if (mean_.empty()) return;
-  std::vector<float> std_dev(inv_std_.size());
-  for (size_t k = 0; k < std_dev.size(); ++k) std_dev[k] = 1.0f / inv_std_[k];
   file.tensors.push_back({"nnc.input_mean", {int64_t(mean_.size())}, mean_});
-  file.tensors.push_back({"nnc.input_std", {int64_t(std_dev.size())}, std_dev});
+  file.tensors.push_back({"nnc.input_std", {int64_t(std_.size())}, std_});
 }
 
 void Engine::save_weights(const std::string& path) const {
@@ -226,6 +224,14 @@ void Engine::save_weights(const std::string& path) const {
 InitReport Engine::init_from(const std::string& path) {
   TensorFile file = load_safetensors(path);
   InitReport report;
+  // The input statistics too: the loaded layers expect inputs scaled as they were.
+  const NamedTensor* mean = file.find("nnc.input_mean");
+  const NamedTensor* std_dev = file.find("nnc.input_std");
+  if (mean && std_dev && int64_t(mean->data.size()) == input_size() && std_dev->data.size() == mean->data.size()) {
+    mean_ = mean->data, std_ = std_dev->data, inv_std_.clear();
+    for (float s : std_) inv_std_.push_back(1.0f / s);
+    report.loaded.push_back("the input statistics");
+  }
   for (int i = 0; i < info_.num_params; ++i) {
     const ParamInfo& p = info_.params[i];
     const NamedTensor* t = file.find(p.name);
@@ -284,10 +290,11 @@ void Engine::load_weights(const std::string& path) {
     const std::vector<float>& data = file.find(info_.params[i].name)->data;
     params_[size_t(i)].assign(data.begin(), data.end());
   }
-  mean_.clear(), inv_std_.clear();
+  mean_.clear(), std_.clear(), inv_std_.clear();
   if (mean) {
     mean_ = mean->data;
-    for (float s : std_dev->data) inv_std_.push_back(1.0f / s);
+    std_ = std_dev->data;
+    for (float s : std_) inv_std_.push_back(1.0f / s);
   }
 }
 
@@ -300,13 +307,17 @@ void Engine::fit_standardizer(const Dataset& d) {
       sum[size_t(k)] += v, sum_sq[size_t(k)] += v * v;
     }
   mean_.assign(size_t(n), 0.0f);
+  std_.assign(size_t(n), 1.0f);
   inv_std_.assign(size_t(n), 1.0f);
   for (int64_t k = 0; k < n; ++k) {
     double mean = sum[size_t(k)] / double(d.count);
     double var = std::max(0.0, sum_sq[size_t(k)] / double(d.count) - mean * mean);
     mean_[size_t(k)] = float(mean);
     // A constant feature (a border pixel) carries no information: leave its scale.
-    inv_std_[size_t(k)] = var > 1e-12 ? float(1.0 / std::sqrt(var)) : 1.0f;
+    std_[size_t(k)] = var > 1e-12 ? float(std::sqrt(var)) : 1.0f;
+    // From the stored float, as load_weights computes it: a resumed run
+    // standardises bit for bit as the original did.
+    inv_std_[size_t(k)] = 1.0f / std_[size_t(k)];
   }
 }
 
@@ -486,8 +497,12 @@ void Engine::save_checkpoint(const std::string& path, const RunState& st) const 
 }
 
 Engine::RunState Engine::load_checkpoint(const std::string& path) {
-  load_weights(path);  // checks the params and the input statistics
   TensorFile file = load_safetensors(path);
+  auto model = file.metadata.find("nnc.model");
+  if (model != file.metadata.end() && model->second != info_.name)
+    throw DataError(path + ": a checkpoint of model '" + model->second + "', not of '" + info_.name +
+                    "'; resume it with that model's program");
+  load_weights(path);  // checks the params and the input statistics
   auto meta = [&](const std::string& key) {
     auto it = file.metadata.find("nnc." + key);
     if (it == file.metadata.end())
@@ -558,7 +573,7 @@ TrainResult Engine::train(const Dataset& data, const Dataset* validation, const 
     bad_epochs = r.epoch == st.result.best_epoch ? 0 : bad_epochs + 1;
 
   for (int64_t epoch = st.epochs_done + 1; epoch <= o.epochs; ++epoch) {
-    st.order_rng = order_rng.state();
+    st.order_rng = order_rng.state();  // an interruption in this epoch resumes from its shuffle
     std::iota(order.begin(), order.end(), 0);
     if (o.shuffle) order_rng.shuffle(order);
     const double lr = scheduled_lr(o, epoch);
@@ -587,9 +602,9 @@ TrainResult Engine::train(const Dataset& data, const Dataset* validation, const 
                                            std::string(info_.params[bad].name) + " (" + info_.params[bad].where + ")"
                                      : "";
         throw std::runtime_error("training diverged in epoch " + std::to_string(epoch) + ", batch " +
-                                 std::to_string(first / batch + 1) + ": the loss is " + json_number(loss) + where +
+                                 std::to_string(first / batch + 1) + ": the loss is " + (std::isnan(loss) ? "nan" : std::to_string(loss)) + where +
                                  "; lower the learning rate (--lr)" +
-                                 (o.checkpoint.empty() ? "" : "; the last good checkpoint is kept in " + o.checkpoint));
+                                 (o.checkpoint.empty() ? "" : "; " + o.checkpoint + " keeps the last epoch that finished"));
       }
       loss_sum += double(loss) * double(b);
       if (accuracy_applies) accumulate_accuracy(buffers.out.data(), data, order, first, b, correct, nullptr);
@@ -607,6 +622,7 @@ TrainResult Engine::train(const Dataset& data, const Dataset* validation, const 
         if (report) std::fputc('\n', stderr);
         if (!o.checkpoint.empty()) save_checkpoint(o.checkpoint, st);
         st.result.interrupted = true;
+        st.result.interrupted_epoch = epoch, st.result.interrupted_sample = first + b;
         if (log) std::fclose(log);
         return st.result;
       }
@@ -643,6 +659,7 @@ TrainResult Engine::train(const Dataset& data, const Dataset* validation, const 
     }
     if (!o.save.empty() && (!validation || better)) save_weights(o.save);
     st.epochs_done = epoch;
+    st.order_rng = order_rng.state();  // where the next epoch's shuffle starts
     if (!o.checkpoint.empty()) save_checkpoint(o.checkpoint, st);
     if (log) {
       std::fprintf(log, "{\"epoch\": %lld, \"loss\": %s, \"accuracy\": %s, \"lr\": %s, \"seconds\": %s, \"samples_per_s\": %s",
@@ -660,6 +677,7 @@ TrainResult Engine::train(const Dataset& data, const Dataset* validation, const 
     if (!o.plot.empty()) write_file_atomically(o.plot, training_curves_svg(std::string(info_.name) + ": training", st.result.history));
     if (interrupt_requested) {  // at the end of an epoch: its checkpoint is written
       st.result.interrupted = true;
+      st.result.interrupted_epoch = epoch;
       break;
     }
     if (o.early_stop > 0 && bad_epochs >= o.early_stop) {

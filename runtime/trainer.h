@@ -53,6 +53,7 @@ struct TrainResult {
   double best_val_loss = INFINITY, best_val_accuracy = -1;
   bool stopped_early = false;
   bool interrupted = false;  // Ctrl-C: a checkpoint was saved, training stopped
+  int64_t interrupted_epoch = 0, interrupted_sample = 0;  // where (sample 0: at the epoch's end)
 };
 
 // What --init loaded from another model's weights, and what it left.
@@ -79,8 +80,11 @@ class Engine {
   void init_params(uint64_t seed);
   void load_weights(const std::string& path);
   void save_weights(const std::string& path) const;
-  // Fine-tuning: the tensors of PATH whose names and shapes match.
+  // Fine-tuning: the tensors of PATH whose names and shapes match, and its
+  // input statistics when it has them.
   InitReport init_from(const std::string& path);
+  bool has_standardizer() const { return !mean_.empty(); }
+  void clear_standardizer() { mean_.clear(), std_.clear(), inv_std_.clear(); }
   // The params of a layer ("dense0") or the param of that name; throws
   // DataError naming the layers when there is none.
   std::vector<int> params_named(const std::string& name) const;
@@ -152,7 +156,7 @@ class Engine {
   const ModelInfo& info_;
   std::vector<AlignedVector<float>> params_, next_params_;  // ping-pong: a step reads one, writes the other
   std::vector<AlignedVector<float>> states_, next_states_;
-  std::vector<float> mean_, inv_std_;  // empty: no standardisation
+  std::vector<float> mean_, std_, inv_std_;  // empty: no standardisation
 };
 
 }  // namespace nnc::rt

@@ -1,7 +1,7 @@
 // nnc: compiles a .nn network into a program that trains and runs it.
 //
 //   nnc model.nn -o model            # then ./model train | eval | predict | info
-//   nnc --emit=ast|ir|grad|schedule|halide|asm model.nn
+//   nnc --emit=ast|ir|dot|grad|schedule|halide|asm model.nn
 //
 // The stages, in order (each printable with --emit):
 //   parse (frontend/Parser) -> ast -> semantic analysis (frontend/Sema) -> ir
@@ -50,6 +50,10 @@ int compile(const std::string& file, const std::string& emit, const std::string&
   if (std::string problem = nnc::ir::verify(*program); !problem.empty()) return fail("invalid IR: " + problem);
   if (emit == "ir") {
     nnc::ir::print(std::cout, *program);
+    return 0;
+  }
+  if (emit == "dot") {
+    nnc::ir::print_dot(std::cout, *program);
     return 0;
   }
   try {
@@ -106,7 +110,7 @@ int main(int argc, char** argv) {
   app.add_option("file", file, "the .nn file")->required();
   app.add_option("-o,--output", output, "the program to write (default: the file's name without .nn)");
   app.add_option("--emit", emit, "print a stage instead of writing a program")
-      ->check(CLI::IsMember({"program", "ast", "ir", "grad", "schedule", "halide", "asm"}));
+      ->check(CLI::IsMember({"program", "ast", "ir", "dot", "grad", "schedule", "halide", "asm"}));
   app.add_option("-I,--include", include_dirs, "a directory to search for imported modules (after the stdlib)");
   app.add_option("--model", model_name, "the model to compile when the file has several");
   app.add_option("--target", target, "Halide target: host (this CPU) or e.g. x86-64-linux-avx2");

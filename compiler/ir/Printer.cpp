@@ -47,6 +47,34 @@ void print(std::ostream& out, const Program& p) {
   out << "}\n";
 }
 
+// Graphviz: one node per IR node (leaves as ellipses: the input, the
+// target, each param; ops as boxes with their result type), an edge per
+// operand. Labels escape quotes (names are identifiers; "\\n" is dot's line break).
+void print_dot(std::ostream& out, const Program& p) {
+  auto quoted = [](const std::string& text) {
+    std::string s = "\"";
+    for (char c : text) {
+      if (c == '"') s += '\\';
+      s += c;
+    }
+    return s + "\"";
+  };
+  out << "digraph " << quoted(p.name) << " {\n  rankdir=TB;\n  node [fontname=\"Helvetica\", fontsize=10];\n";
+  for (const Node& n : p.graph.nodes()) {
+    std::string label = n.inputs.empty() ? n.name : std::string(op_name(n.op));
+    label += "\\n" + n.type.str();
+    std::string style = n.op == Op::Param ? "shape=ellipse, style=filled, fillcolor=\"#fff2cc\""
+                        : n.inputs.empty() ? "shape=ellipse, style=filled, fillcolor=\"#dae8fc\""
+                        : n.id == p.loss   ? "shape=box, style=\"rounded,filled\", fillcolor=\"#f8cecc\""
+                                           : "shape=box, style=rounded";
+    std::string where = n.loc.valid() ? ", tooltip=" + quoted(n.loc.str()) : "";
+    out << "  n" << n.id << " [label=" << quoted(label) << ", " << style << where << "];\n";
+  }
+  for (const Node& n : p.graph.nodes())
+    for (int in : n.inputs) out << "  n" << in << " -> n" << n.id << ";\n";
+  out << "}\n";
+}
+
 std::string verify(const Program& p) {
   const Graph& g = p.graph;
   for (const Node& n : g.nodes()) {

@@ -70,6 +70,10 @@ struct Program {
 // followed by the roles (inputs, params, outputs).
 void print(std::ostream& out, const Program& program);
 
+// `nnc --emit=dot`: the graph for Graphviz (dot -Tsvg), leaves as ellipses,
+// ops as boxes labelled with their result types.
+void print_dot(std::ostream& out, const Program& program);
+
 // Checks the invariants every pass relies on: operands precede their users,
 // types agree with the shape rules, roles name nodes of the right kind.
 // Returns the first violation, or "" when the graph is well-formed.

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cmath>
 #include <deque>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -61,15 +62,15 @@ class Model {
       callables_[pl.name] = pl.pipeline.compile_to_callable(pl.inputs, target);
       pipelines_[pl.name] = std::move(pl);
     }
-    states.assign(params.size(), Values{});
-    for (size_t i = 0; i < params.size(); ++i) states[i].assign(params[i].size(), 0.0f);
+    states.clear();
+    for (int id : p.states) states.emplace_back(size_t(p.graph.node(id).type.elements()), 0.0f);
   }
 
   // Run-time values, row-major.
   int batch = 1;
   Values x, t;
   std::vector<Values> params, states;
-  float lr = 0, momentum = 0;
+  std::map<std::string, float> hyper;  // the train step's scalars by name (lr, momentum, ...)
 
   struct Result {
     float loss = NAN;
@@ -109,10 +110,13 @@ class Model {
         case K::Target: buffer(p.target, &t); break;
         case K::Param: buffer(p.params[i], &params[i]); break;
         case K::State: buffer(p.states[i], &states[i]); break;
-        case K::Hyper:
-          scalars.push_back(p.graph.node(p.hypers[i]).name == "lr" ? lr : momentum);
+        case K::Hyper: {
+          auto value = hyper.find(p.graph.node(p.hypers[i]).name);
+          EXPECT_NE(value, hyper.end()) << "no value for hyper " << p.graph.node(p.hypers[i]).name;
+          scalars.push_back(value == hyper.end() ? NAN : value->second);
           argv.push_back(&scalars.back());
           break;
+        }
         case K::OutLoss: outputs.push_back({role, buffers.size()}), buffer(p.loss, nullptr); break;
         case K::OutOutput: outputs.push_back({role, buffers.size()}), buffer(p.output, nullptr); break;
         case K::OutParam: outputs.push_back({role, buffers.size()}), buffer(p.new_params[i], nullptr); break;
@@ -142,12 +146,12 @@ class Model {
   // d loss / d params at the current values: a train_step with momentum 0
   // from zero velocities returns them as its new velocities.
   std::vector<Values> gradients() {
-    const float saved_lr = lr, saved_momentum = momentum;
+    const std::map<std::string, float> saved_hyper = hyper;
     std::vector<Values> saved_states = states;
-    lr = 0, momentum = 0;
+    hyper = {{"lr", 0.0f}, {"momentum", 0.0f}};
     for (Values& s : states) std::fill(s.begin(), s.end(), 0.0f);
     Result r = run("train_step");
-    lr = saved_lr, momentum = saved_momentum, states = saved_states;
+    hyper = saved_hyper, states = saved_states;
     for (size_t i = 0; i < params.size(); ++i) EXPECT_EQ(r.new_params[i], params[i]) << "lr 0 moved a param";
     return r.new_states;
   }
@@ -262,30 +266,54 @@ TEST(Autodiff, BatchGradientIsMeanOfHalves) {
 }
 
 // One linear layer y = x W + b with squared error: dL/dW = x^T (y - t) / B and
-// dL/db = sum_b (y - t) / B in closed form. Three train steps with momentum,
-// each fed the previous step's outputs as the runtime does, against
-// v' = mu v + g, p' = p - lr v' computed here in double.
-TEST(Optimizer, SgdMomentumMatchesClosedForm) {
+// dL/db = sum_b (y - t) / B in closed form. Three train steps, each fed the
+// previous step's outputs as the runtime does, against the optimizer's update
+// rule computed here in double, element by element.
+struct OptimizerCase {
+  const char* optimizer;
+  bool nesterov;
+  std::map<std::string, double> settings;  // as the train section sets them
+  int states;                              // per param
+  // The update of one element: param p with gradient g (penalties included)
+  // and its states s, at step t (from 1).
+  std::function<double(double p, double g, std::vector<double>& s, int t)> update;
+};
+
+void expect_matches_closed_form(const OptimizerCase& c) {
   constexpr int B = 3, in = 3, out = 2;
   Model m;
+  m.p.train.optimizer = c.optimizer;
+  m.p.train.nesterov = c.nesterov;
+  m.p.train.hypers = c.settings;
   int x = m.input(in);
   int w = m.param("dense.weight", {in, out}, random_values(in * out, 10));
   int b = m.param("dense.bias", {out}, random_values(out, 11));
   m.p.output = m.add(Op::BiasAdd, {m.add(Op::MatMul, {x, w}), b});
   m.p.loss = m.add(Op::SquaredError, {m.p.output, m.target(out)});
   m.compile();
-  m.batch = B, m.lr = 0.1f, m.momentum = 0.9f;
+  m.batch = B;
+  ASSERT_EQ(m.states.size(), 2u * size_t(c.states));
 
-  std::vector<std::vector<double>> param(2), velocity(2);
-  for (int i = 0; i < 2; ++i) {
-    param[size_t(i)].assign(m.params[size_t(i)].begin(), m.params[size_t(i)].end());
-    velocity[size_t(i)].assign(m.params[size_t(i)].size(), 0.0);
+  auto setting = [&](const char* name) { return c.settings.count(name) ? c.settings.at(name) : 0.0; };
+  std::vector<std::vector<double>> param(2);
+  std::vector<std::vector<std::vector<double>>> state(2);  // [param][element][state]
+  for (size_t i = 0; i < 2; ++i) {
+    param[i].assign(m.params[i].begin(), m.params[i].end());
+    state[i].assign(param[i].size(), std::vector<double>(size_t(c.states), 0.0));
   }
-  for (int step = 0; step < 3; ++step) {
-    m.x = random_values(B * in, 20 + unsigned(step), -2, 2);
-    m.t = random_values(B * out, 30 + unsigned(step));
+  for (int t = 1; t <= 3; ++t) {
+    m.x = random_values(B * in, 20 + unsigned(t), -2, 2);
+    m.t = random_values(B * out, 30 + unsigned(t));
+    // The train step's scalars: the settings, and the values derived from them.
+    m.hyper.clear();
+    for (const auto& [name, v] : c.settings) m.hyper[name] = float(v);
+    m.hyper["beta1_complement"] = float(1 - setting("beta1"));
+    m.hyper["beta2_complement"] = float(1 - setting("beta2"));
+    m.hyper["rho_complement"] = float(1 - setting("rho"));
+    m.hyper["bias_correction1"] = float(1 / (1 - std::pow(setting("beta1"), t)));
+    m.hyper["bias_correction2"] = float(1 / (1 - std::pow(setting("beta2"), t)));
+    m.hyper["decay"] = float(1 - setting("lr") * setting("weight_decay"));
 
-    // The closed form.
     const std::vector<double>&W = param[0], &bias = param[1];
     std::vector<double> y(B * out), gw(in * out, 0.0), gb(out, 0.0);
     double loss = 0;
@@ -302,21 +330,87 @@ TEST(Optimizer, SgdMomentumMatchesClosedForm) {
     const std::vector<double>* grad[2] = {&gw, &gb};
     for (size_t i = 0; i < 2; ++i)
       for (size_t e = 0; e < param[i].size(); ++e) {
-        velocity[i][e] = double(m.momentum) * velocity[i][e] + (*grad[i])[e];
-        param[i][e] -= double(m.lr) * velocity[i][e];
+        double g = (*grad[i])[e];
+        const double p = param[i][e];
+        if (i == 0) g += setting("l2") * p + setting("l1") * double((p > 0) - (p < 0));  // weights only
+        if (std::string(c.optimizer) != "adamw") g += setting("weight_decay") * p;
+        param[i][e] = c.update(p, g, state[i][e], t);
       }
 
     Model::Result r = m.run("train_step");
-    EXPECT_NEAR(r.loss, loss, 1e-5 * (1 + loss)) << "step " << step;
-    for (size_t e = 0; e < y.size(); ++e) EXPECT_NEAR(r.output[e], y[e], 1e-5) << "step " << step;
+    EXPECT_NEAR(r.loss, loss, 1e-5 * (1 + loss)) << "step " << t;
+    for (size_t e = 0; e < y.size(); ++e) EXPECT_NEAR(r.output[e], y[e], 1e-5) << "step " << t;
     for (size_t i = 0; i < 2; ++i)
       for (size_t e = 0; e < param[i].size(); ++e) {
-        EXPECT_NEAR(r.new_states[i][e], velocity[i][e], 1e-5) << "velocity " << i << "," << e << " step " << step;
-        EXPECT_NEAR(r.new_params[i][e], param[i][e], 1e-5) << "param " << i << "," << e << " step " << step;
+        EXPECT_NEAR(r.new_params[i][e], param[i][e], 2e-5 * (1 + std::fabs(param[i][e])))
+            << c.optimizer << " param " << i << "," << e << " step " << t;
+        for (int k = 0; k < c.states; ++k)
+          EXPECT_NEAR(r.new_states[i * size_t(c.states) + size_t(k)][e], state[i][e][size_t(k)],
+                      2e-5 * (1 + std::fabs(state[i][e][size_t(k)])))
+              << c.optimizer << " state " << k << " of param " << i << "," << e << " step " << t;
       }
     m.params = r.new_params;
     m.states = r.new_states;
   }
+}
+
+TEST(Optimizer, SgdMomentumMatchesClosedForm) {
+  expect_matches_closed_form({"sgd", false, {{"lr", 0.1}, {"momentum", 0.9}}, 1,
+                              [](double p, double g, std::vector<double>& v, int) {
+                                v[0] = 0.9 * v[0] + g;
+                                return p - 0.1 * v[0];
+                              }});
+}
+
+TEST(Optimizer, NesterovMatchesClosedForm) {
+  expect_matches_closed_form({"sgd", true, {{"lr", 0.1}, {"momentum", 0.9}}, 1,
+                              [](double p, double g, std::vector<double>& v, int) {
+                                v[0] = 0.9 * v[0] + g;
+                                return p - 0.1 * (g + 0.9 * v[0]);
+                              }});
+}
+
+TEST(Optimizer, PenaltiesAndWeightDecayMatchClosedForm) {
+  expect_matches_closed_form({"sgd", false, {{"lr", 0.1}, {"momentum", 0.5}, {"l1", 0.01}, {"l2", 0.05}, {"weight_decay", 0.02}},
+                              1, [](double p, double g, std::vector<double>& v, int) {
+                                v[0] = 0.5 * v[0] + g;
+                                return p - 0.1 * v[0];
+                              }});
+}
+
+TEST(Optimizer, AdagradMatchesClosedForm) {
+  expect_matches_closed_form({"adagrad", false, {{"lr", 0.1}, {"eps", 1e-6}}, 1,
+                              [](double p, double g, std::vector<double>& s, int) {
+                                s[0] += g * g;
+                                return p - 0.1 * g / (std::sqrt(s[0]) + 1e-6);
+                              }});
+}
+
+TEST(Optimizer, RmspropMatchesClosedForm) {
+  expect_matches_closed_form({"rmsprop", false, {{"lr", 0.01}, {"rho", 0.9}, {"eps", 1e-6}}, 1,
+                              [](double p, double g, std::vector<double>& s, int) {
+                                s[0] = 0.9 * s[0] + 0.1 * g * g;
+                                return p - 0.01 * g / (std::sqrt(s[0]) + 1e-6);
+                              }});
+}
+
+double adam_step(double g, std::vector<double>& s, int t) {
+  s[0] = 0.9 * s[0] + 0.1 * g;
+  s[1] = 0.999 * s[1] + 0.001 * g * g;
+  return (s[0] / (1 - std::pow(0.9, t))) / (std::sqrt(s[1] / (1 - std::pow(0.999, t))) + 1e-8);
+}
+
+TEST(Optimizer, AdamMatchesClosedForm) {
+  expect_matches_closed_form({"adam", false, {{"lr", 0.01}, {"beta1", 0.9}, {"beta2", 0.999}, {"eps", 1e-8}}, 2,
+                              [](double p, double g, std::vector<double>& s, int t) { return p - 0.01 * adam_step(g, s, t); }});
+}
+
+TEST(Optimizer, AdamwDecaysDecoupled) {
+  expect_matches_closed_form({"adamw", false,
+                              {{"lr", 0.01}, {"beta1", 0.9}, {"beta2", 0.999}, {"eps", 1e-8}, {"weight_decay", 0.1}}, 2,
+                              [](double p, double g, std::vector<double>& s, int t) {
+                                return p * (1 - 0.01 * 0.1) - 0.01 * adam_step(g, s, t);
+                              }});
 }
 
 // A dense(1) unit with the step activation, trained by squared error with
@@ -332,7 +426,7 @@ TEST(Optimizer, StepUnitLearnsByRosenblattsRule) {
   m.p.output = m.add(Op::Step, {m.add(Op::BiasAdd, {m.add(Op::MatMul, {x, w}), b})});
   m.p.loss = m.add(Op::SquaredError, {m.p.output, m.target(1)});
   m.compile();
-  m.batch = 1, m.lr = 1.0f, m.momentum = 0.0f;
+  m.batch = 1, m.hyper = {{"lr", 1.0f}, {"momentum", 0.0f}};
   m.x = {0.0f, 1.0f};
   m.t = {1.0f};
   Model::Result r = m.run("train_step");

@@ -10,19 +10,7 @@ import sys
 
 import numpy as np
 
-
-def read_safetensors(path):
-    blob = open(path, "rb").read()
-    (n,) = struct.unpack("<Q", blob[:8])
-    header = json.loads(blob[8 : 8 + n])
-    data = blob[8 + n :]
-    out = {}
-    for name, t in header.items():
-        if name == "__metadata__":
-            continue
-        begin, end = t["data_offsets"]
-        out[name] = np.frombuffer(data[begin:end], dtype="<f4").reshape(t["shape"])
-    return out
+from safetensors_file import read_safetensors
 
 
 data_path, weights_path, tolerance = sys.argv[1], sys.argv[2], float(sys.argv[3])

@@ -1,0 +1,27 @@
+"""Reads a safetensors file by hand (8-byte header length, JSON header, raw
+little-endian f32 data), so the e2e checks depend on nothing nnc wrote."""
+import json
+import struct
+
+import numpy as np
+
+
+def read_safetensors(path):
+    """The tensors of PATH by name, and its metadata."""
+    blob = open(path, "rb").read()
+    (n,) = struct.unpack("<Q", blob[:8])
+    header = json.loads(blob[8 : 8 + n])
+    data = blob[8 + n :]
+    out = {}
+    for name, t in header.items():
+        if name == "__metadata__":
+            continue
+        begin, end = t["data_offsets"]
+        out[name] = np.frombuffer(data[begin:end], dtype="<f4").reshape(t["shape"])
+    return out
+
+
+def read_metadata(path):
+    blob = open(path, "rb").read()
+    (n,) = struct.unpack("<Q", blob[:8])
+    return json.loads(blob[8 : 8 + n]).get("__metadata__", {})
