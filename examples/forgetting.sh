@@ -14,9 +14,14 @@ mkdir -p "$work" && cd "$work"
 ${NNC:-$root/build/compiler/nnc} "$root/examples/fashion_mlp.nn" -o fashion_mlp
 limit_flag=$([[ $limit -gt 0 ]] && echo "--limit $limit" || true)
 
+evaluate() { ./fashion_mlp eval --classes "$1" --weights "$2" $limit_flag; }
+
 ./fashion_mlp train --classes 0-4 --epochs "$epochs" $limit_flag --save first.safetensors --checkpoint first.checkpoint
-echo "classes 0-4 after learning them:     $(./fashion_mlp eval --classes 0-4 --weights first.safetensors $limit_flag)"
+learnt=$(evaluate 0-4 first.safetensors)
 ./fashion_mlp train --init first.safetensors --classes 5-9 --epochs "$epochs" $limit_flag --save second.safetensors \
   --checkpoint second.checkpoint
-echo "classes 0-4 after learning 5-9:       $(./fashion_mlp eval --classes 0-4 --weights second.safetensors $limit_flag)"
-echo "classes 5-9 after learning 5-9:       $(./fashion_mlp eval --classes 5-9 --weights second.safetensors $limit_flag)"
+forgotten=$(evaluate 0-4 second.safetensors)
+new=$(evaluate 5-9 second.safetensors)
+echo "classes 0-4 after learning them:     $learnt"
+echo "classes 0-4 after learning 5-9:       $forgotten"
+echo "classes 5-9 after learning 5-9:       $new"

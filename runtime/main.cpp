@@ -5,6 +5,7 @@
 //                   [--init FILE] [--freeze NAME...] [--early-stop N] [--log FILE] [--plot FILE.svg]
 //                   [--classes LIST] [--limit N] [--random-labels] [--trace] [--threads T]
 //   ./model eval    [--data D] [--weights FILE] [--per-class] [--json] [--plot FILE.svg] [--classes LIST]
+//                   [--limit N]
 //   ./model tune    --grid NAME=V1,V2... [--grid ...] [--data D] [--val F|D] [train's other settings]
 //   ./model predict [--weights FILE] INPUT...     (numbers, or CSV files of inputs)
 //   ./model info
@@ -325,6 +326,7 @@ int run(const ModelInfo& info, int argc, char** argv) {
   eval->add_flag("--per-class", per_class, "the confusion matrix and, per class, PPV, TPR, FPR and error rate");
   eval->add_option("--plot", plot, "draw the confusion matrix into FILE.svg");
   eval->add_option("--classes", eval_options.classes, "use only these classes: 0-4, or 1,3,5");
+  eval->add_option("--limit", eval_options.limit, "use only the first N samples")->check(CLI::PositiveNumber);
 
   std::vector<std::string> inputs;
   CLI::App* predict = app.add_subcommand("predict", "print the model's output for inputs");
@@ -410,7 +412,8 @@ int run(const ModelInfo& info, int argc, char** argv) {
       for (double v : numbers) set_option(check, name, v, "--grid");
       axes.push_back({name, numbers});
     }
-    if (validation) engine.standardize(*validation);  // statistics depend on the training data only: the same for all
+    prepare(to.seed);  // the input statistics: of the training data alone, the same for every combination
+    engine.standardize(*validation);
     struct Trial {
       std::vector<double> values;
       double val_loss, val_accuracy;

@@ -25,12 +25,17 @@ struct StateInfo {
   int param;              // the param it has the shape of
 };
 
-// A run-time scalar of the train step (passes/Optimizer.h lists them): a
-// setting with its default from the .nn file, or a value the runtime derives
-// at each step (derived: default_value is NAN).
-struct HyperInfo {
+// A run-time setting of training (lr, momentum, beta1, weight_decay, l2,
+// ...) with its default from the .nn file; flags and tune --grid change it.
+struct SettingInfo {
   const char* name;
   double default_value;
+};
+
+// A run-time scalar of the train step (passes/Optimizer.h lists them): a
+// setting, or a value the runtime derives from the settings at each step.
+struct HyperInfo {
+  const char* name;
   bool derived;
 };
 
@@ -87,6 +92,8 @@ struct ModelInfo {
   const ParamInfo* params;
   int num_states;
   const StateInfo* states;
+  int num_settings;
+  const SettingInfo* settings;
   int num_hypers;
   const HyperInfo* hypers;
   PipelineInfo predict, evaluate, train_step;

@@ -133,8 +133,7 @@ int64_t Engine::parameter_count() const {
 
 std::map<std::string, double> Engine::default_settings() const {
   std::map<std::string, double> settings;
-  for (int i = 0; i < info_.num_hypers; ++i)
-    if (!info_.hypers[i].derived) settings[info_.hypers[i].name] = info_.hypers[i].default_value;
+  for (int i = 0; i < info_.num_settings; ++i) settings[info_.settings[i].name] = info_.settings[i].default_value;
   return settings;
 }
 

@@ -13,19 +13,32 @@ using ir::Schedule;
 // ---- 1. what is materialised ------------------------------------------------------
 
 const char* why_materialised(const ir::Program& p, int id, const std::set<int>& outputs,
-                             const std::vector<int>& users) {
+                             const std::map<int, std::vector<int>>& users_of) {
+  auto users = [&](int node) {
+    auto it = users_of.find(node);
+    return it == users_of.end() ? std::vector<int>{} : it->second;
+  };
   const ir::Node& n = p.graph.node(id);
   const Schedule kind = ir::op_def(n.op).schedule;
   if (outputs.count(id)) return "pipeline output";
   if (kind == Schedule::Reduce || kind == Schedule::Materialize || kind == Schedule::RowReduce ||
       kind == Schedule::KernelGrad)
     return "its op is always materialised";
-  if (users.size() > 1) return "used more than once";
-  if (users.empty()) return nullptr;
-  const ir::Node& user = p.graph.node(users[0]);
-  if ((kind == Schedule::Gemm || kind == Schedule::Conv) && user.type != n.type)
-    return "its consumer changes the shape, so it cannot hold the product's tile";
-  if (ir::op_def(user.op).schedule != Schedule::Elementwise) return "its consumer reads it many times";
+  if (users(id).size() > 1) return "used more than once";
+  if (users(id).empty()) return nullptr;
+  if (kind == Schedule::Gemm || kind == Schedule::Conv) {
+    // Its tile lives in the value its chain of single elementwise consumers
+    // ends in; every link must keep the product's shape.
+    for (int at = id;;) {
+      const std::vector<int> next = users(at);
+      if (next.size() != 1 || outputs.count(at)) break;
+      const ir::Node& user = p.graph.node(next[0]);
+      if (ir::op_def(user.op).schedule != Schedule::Elementwise) break;
+      if (user.type != n.type) return "a consumer changes the shape, so it cannot hold the product's tile";
+      at = next[0];
+    }
+  }
+  if (ir::op_def(p.graph.node(users(id)[0]).op).schedule != Schedule::Elementwise) return "its consumer reads it many times";
   return nullptr;
 }
 
@@ -271,7 +284,7 @@ void schedule_pipeline(const ir::Program& p, const std::vector<int>& nodes, cons
   // 1.
   std::set<int> materialised;
   for (int id : nodes)
-    if (const char* why = why_materialised(p, id, outputs, users[id])) {
+    if (const char* why = why_materialised(p, id, outputs, users)) {
       materialised.insert(id);
       if (log) *log << "  %" << id << " " << ir::op_name(g.node(id).op) << ": materialised (" << why << ")\n";
     }

@@ -58,7 +58,8 @@ struct Program {
 
   // Training part (passes/Autodiff.cpp, passes/Optimizer.cpp)
   std::vector<int> grads;       // d loss / d params[i]
-  std::vector<int> states;      // optimizer state leaves (velocities)
+  std::vector<int> states;      // optimizer state leaves (velocities, moments)
+  std::vector<int> state_params;  // for each state, the index in params of the param it belongs to
   std::vector<int> new_params;  // params[i] after one step
   std::vector<int> new_states;  // states[i] after one step
   std::vector<int> hypers;      // run-time scalars: lr, momentum, ... (TrainConfig::hypers and the

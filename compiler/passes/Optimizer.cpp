@@ -30,10 +30,11 @@ class UpdateBuilder {
   int root_div(int m, int v) { return g_.add(Op::RootDiv, {m, v, hyper("eps")}, loc_); }
   // An optimizer state of the param's shape, and its value after the step.
   template <class Next>
-  int state(int param, const std::string& what, Next next) {
-    const ir::Node& n = g_.node(param);
+  int state(size_t param_index, const std::string& what, Next next) {
+    const ir::Node& n = g_.node(p_.params[param_index]);
     int id = g_.add_leaf(Op::State, n.type, n.name + "." + what, n.loc);
     p_.states.push_back(id);
+    p_.state_params.push_back(int(param_index));
     p_.new_states.push_back(next(id));
     return p_.new_states.back();
   }
@@ -46,18 +47,18 @@ class UpdateBuilder {
     if (t.hypers.count("weight_decay") && opt != "adamw") grad = add(grad, scale(param, "weight_decay"));
     int step = -1;
     if (opt == "sgd") {
-      int v = state(param, "velocity", [&](int s) { return add(scale(s, "momentum"), grad); });
+      int v = state(i, "velocity", [&](int s) { return add(scale(s, "momentum"), grad); });
       step = t.nesterov ? add(grad, scale(v, "momentum")) : v;
     } else if (opt == "adagrad") {
-      int sum = state(param, "square_sum", [&](int s) { return add(s, square(grad)); });
+      int sum = state(i, "square_sum", [&](int s) { return add(s, square(grad)); });
       step = root_div(grad, sum);
     } else if (opt == "rmsprop") {
-      int mean = state(param, "square_mean",
+      int mean = state(i, "square_mean",
                        [&](int s) { return add(scale(s, "rho"), scale(square(grad), "rho_complement")); });
       step = root_div(grad, mean);
     } else if (opt == "adam" || opt == "adamw") {
-      int m = state(param, "moment1", [&](int s) { return add(scale(s, "beta1"), scale(grad, "beta1_complement")); });
-      int v = state(param, "moment2",
+      int m = state(i, "moment1", [&](int s) { return add(scale(s, "beta1"), scale(grad, "beta1_complement")); });
+      int v = state(i, "moment2",
                     [&](int s) { return add(scale(s, "beta2"), scale(square(grad), "beta2_complement")); });
       step = root_div(scale(m, "bias_correction1"), scale(v, "bias_correction2"));
     } else {
