@@ -126,16 +126,28 @@ void schedule_image(Context& cx, int id, bool is_output) {
   const int tile_w = round_up ? int((width + cx.vector_width - 1) / cx.vector_width * cx.vector_width)
                               : feature_tile(width, cx.vector_width);
   const int unroll_c = channel_tile(type.dims[type.dims.size() - 1 - c]);
-  Var wo("wo"), wi("wi"), co("co"), ci("ci"), outer("outer");
+  // Narrow rows (one vector) give a product few accumulators per input load;
+  // two rows at a time double them.
+  const int vectors = std::max(1, tile_w / cx.vector_width);
+  const bool two_d = c == 2;
+  const int rows = two_d && vectors * unroll_c <= 8 && type.dims[type.dims.size() - 2] % 2 == 0 ? 2 : 1;
+  Var wo("wo"), wi("wi"), co("co"), ci("ci"), ho("ho"), hi("hi"), outer("outer");
   f.split(v[0], wo, wi, tile_w, round_up ? TailStrategy::RoundUp : TailStrategy::GuardWithIf).split(v[c], co, ci, unroll_c);
-  std::vector<VarOrRVar> order{wi, ci, wo};
-  for (size_t k = 1; k < c; ++k) order.push_back(v[k]);
+  std::vector<VarOrRVar> order{wi, ci};
+  if (two_d) {
+    f.split(v[1], ho, hi, rows);
+    order.insert(order.end(), {hi, wo, ho});
+  } else {
+    order.push_back(wo);
+  }
   order.push_back(co);
   order.push_back(v.back());
   f.reorder(order).vectorize(wi).unroll(ci).fuse(co, v.back(), outer).parallel(outer);
+  if (two_d) f.unroll(hi);
   cx.tile_loop[id] = wo;
-  cx.note(id, "rows of " + std::to_string(tile_w) + " vectorized, " + std::to_string(unroll_c) +
-                  " channels at a time, parallel over channels x batch");
+  cx.note(id, "rows of " + std::to_string(tile_w) + " vectorized, " + std::to_string(unroll_c) + " channels" +
+                  (rows > 1 ? " x " + std::to_string(rows) + " rows" : std::string()) +
+                  " at a time, parallel over channels x batch");
 }
 
 // A vector or small value: vectorized over its last dimension.
@@ -204,9 +216,11 @@ void schedule_product(Context& cx, int id, int home) {
     // A row segment x the unrolled channels; the taps loop outside them, so
     // each input load feeds every unrolled channel.
     std::vector<VarOrRVar> order{v[0], v[c]};
+    if (c == 2) order.push_back(v[1]);  // the home's rows at a time
     for (int k = 0; k < l.reduction.dimensions(); ++k) order.push_back(l.reduction[k]);
     acc.compute_at(home_func, tile->second).vectorize(v[0]).unroll(v[c]);
     acc.update().reorder(order).vectorize(v[0]).unroll(v[c]);
+    if (c == 2) acc.unroll(v[1]), acc.update().unroll(v[1]);
   }
   if (cx.log) {
     *cx.log << "  %" << id << " " << ir::op_name(n.op) << ": accumulates in the register tile of %" << home;

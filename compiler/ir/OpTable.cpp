@@ -454,9 +454,41 @@ Expr over_covering(const Covering& c, const Expr& term) {
   Expr kept = Halide::select(c.valid, term, 0.0f);
   return c.window ? Halide::sum(kept) : kept;
 }
+// Windows that tile the input (window = stride): each position lies in one
+// window, and takes the gradient when it holds the window's maximum and no
+// earlier tap (row-major) does. The window's taps are unrolled into one
+// expression, so the gradient is elementwise and vectorizes, with no argmax
+// pass.
+Expr maxpool_grad_tiled(const LowerArgs& a, const Covering& cov) {
+  const size_t n = cov.out.size();
+  std::vector<int64_t> window(a.node.attrs.begin(), a.node.attrs.begin() + int64_t(n));
+  int64_t taps = 1;
+  for (int64_t w : window) taps *= w;
+  const Expr c = a.vars[n], b = a.vars[n + 1];
+  // The input at tap t (row-major index) of the position's window.
+  auto at_tap = [&](int64_t t) {
+    std::vector<Expr> in(n);
+    for (size_t d = n; d-- > 0;) {
+      in[d] = cov.out[d] * int(window[d]) + int(t % window[d]);
+      t /= window[d];
+    }
+    return a.in[0](image_at(in, c, b));
+  };
+  Expr largest = at_tap(0);
+  for (int64_t t = 1; t < taps; ++t) largest = Halide::max(largest, at_tap(t));
+  Expr tap_index = 0;  // this position's tap, row-major
+  for (size_t d = 0; d < n; ++d) tap_index = tap_index * int(window[d]) + cov.tap[d];
+  Expr earlier_max = Halide::Internal::const_false();
+  for (int64_t t = 0; t + 1 < taps; ++t) earlier_max = earlier_max || (int(t) < tap_index && at_tap(t) == largest);
+  Expr mine = a.in[0](image_at(spatial_vars(a), c, b)) == largest && !earlier_max;
+  return Halide::select(cov.valid && mine, a.in[1](image_at(cov.out, c, b)), 0.0f);
+}
+
 Lowered maxpool_grad_lower(const LowerArgs& a) {
   const Type &x = *a.in_types[0], &dy = *a.in_types[1];
   const size_t n = size_t(spatial_rank(x));
+  Covering tiled = covering_outputs(a.node.attrs, spatial_vars(a), dy);
+  if (!tiled.window) return define(a, maxpool_grad_tiled(a, tiled));
   // Which tap of each window holds its maximum, computed once per window.
   std::vector<Halide::Var> ov;
   for (size_t k = 0; k < n + 2; ++k) ov.emplace_back("o" + std::to_string(k));

@@ -654,6 +654,7 @@ const PoolGeom kPool3s1   {2, 2, 5, 4, 3, 3, 1, 1};  // overlapping
 const PoolGeom kPool3s2   {2, 2, 7, 5, 3, 3, 2, 2};  // overlapping
 const PoolGeom kPoolMixed {2, 2, 6, 7, 2, 3, 2, 1};  // window 2x3, strides 2 and 1
 const PoolGeom kPool1D    {2, 3, 1, 7, 1, 3, 1, 2, true};
+const PoolGeom kPool1DTiled {2, 3, 1, 8, 1, 3, 1, 3, true};  // windows of 3 tile it; the last 2 are in none
 
 std::vector<double> maxpool_ref(const PoolGeom& g, const Values& x) {
   std::vector<double> y(g.y_size());
@@ -732,6 +733,7 @@ TEST(OpForward, MaxPoolGradWindow2Stride2) { check_maxpool_grad(kPool2, 100); }
 TEST(OpForward, MaxPoolGradWindow3Stride1) { check_maxpool_grad(kPool3s1, 102); }
 TEST(OpForward, MaxPoolGradWindow2x3Strides2x1) { check_maxpool_grad(kPoolMixed, 104); }
 TEST(OpForward, MaxPoolGrad1D) { check_maxpool_grad(kPool1D, 106); }
+TEST(OpForward, MaxPoolGrad1DTiled) { check_maxpool_grad(kPool1DTiled, 108); }
 
 void check_avgpool(const PoolGeom& g, unsigned seed) {
   Net net(g.B);
@@ -1014,6 +1016,7 @@ TEST(OpGradient, MaxPoolWindow2Stride2) { check_pool_gradient(Op::MaxPool, kPool
 TEST(OpGradient, MaxPoolWindow3Stride1) { check_pool_gradient(Op::MaxPool, kPool3s1, 151); }
 TEST(OpGradient, MaxPoolWindow2x3Strides2x1) { check_pool_gradient(Op::MaxPool, kPoolMixed, 152); }
 TEST(OpGradient, MaxPool1D) { check_pool_gradient(Op::MaxPool, kPool1D, 153); }
+TEST(OpGradient, MaxPool1DTiled) { check_pool_gradient(Op::MaxPool, kPool1DTiled, 157); }
 TEST(OpGradient, AvgPoolWindow2Stride2) { check_pool_gradient(Op::AvgPool, kPool2, 154); }
 TEST(OpGradient, AvgPoolWindow3Stride2) { check_pool_gradient(Op::AvgPool, kPool3s2, 155); }
 TEST(OpGradient, AvgPool1D) { check_pool_gradient(Op::AvgPool, kPool1D, 156); }
