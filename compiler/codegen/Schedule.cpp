@@ -94,10 +94,16 @@ struct Context {
 void schedule_rows(Context& cx, int id) {
   Func f = cx.funcs.at(id).value;
   const std::vector<Var>& v = cx.vars.at(id);
-  const int tile_j = feature_tile(cx.p.graph.node(id).type.dims.back(), cx.vector_width), rows = 4;
+  const int64_t features = cx.p.graph.node(id).type.dims.back();
+  int tile_j = feature_tile(features, cx.vector_width);
+  // Features that are not a whole number of vectors (120, 84) still take
+  // whole vectors: the last tile shifts back to overlap the one before it.
+  const bool shift_last = features % tile_j != 0 || (tile_j < cx.vector_width && features > cx.vector_width);
+  if (shift_last) tile_j = features >= 2 * cx.vector_width ? 2 * cx.vector_width : cx.vector_width;
+  const int rows = 4;
   Var jo("jo"), ji("ji"), io("io"), ii("ii");
   f.split(v[1], io, ii, rows, TailStrategy::GuardWithIf)
-      .split(v[0], jo, ji, tile_j, TailStrategy::GuardWithIf)
+      .split(v[0], jo, ji, tile_j, shift_last ? TailStrategy::ShiftInwards : TailStrategy::GuardWithIf)
       .reorder(ji, ii, jo, io)
       .vectorize(ji)
       .unroll(ii)
