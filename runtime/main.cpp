@@ -64,7 +64,8 @@ void load_weights_or_init(Engine& engine, const std::string& weights, uint64_t s
   engine.init_params(seed);
 }
 
-std::string json_number_text(double v) {
+// A number for the tune table: 6 significant digits, "inf" for a run that diverged.
+std::string table_number(double v) {
   if (!std::isfinite(v)) return "inf";
   std::ostringstream s;
   s.precision(6);
@@ -450,7 +451,7 @@ int run(const ModelInfo& info, int argc, char** argv) {
         r.best_val_loss = INFINITY;
       }
       trial.val_loss = r.best_val_loss, trial.val_accuracy = r.best_val_accuracy, trial.best_epoch = r.best_epoch;
-      std::fprintf(stderr, " val_loss %s\n", json_number_text(trial.val_loss).c_str());
+      std::fprintf(stderr, " val_loss %s\n", table_number(trial.val_loss).c_str());
       trials.push_back(trial);
       if (r.best_val_loss < best) {
         best = r.best_val_loss;
@@ -467,8 +468,8 @@ int run(const ModelInfo& info, int argc, char** argv) {
     for (size_t k = 0; k < trials.size(); ++k) {
       std::printf("%4zu", k + 1);
       for (double v : trials[k].values) std::printf("  %12g", v);
-      std::printf("  %12s  %12s  %10lld\n", json_number_text(trials[k].val_loss).c_str(),
-                  trials[k].val_accuracy >= 0 ? json_number_text(trials[k].val_accuracy).c_str() : "-",
+      std::printf("  %12s  %12s  %10lld\n", table_number(trials[k].val_loss).c_str(),
+                  trials[k].val_accuracy >= 0 ? table_number(trials[k].val_accuracy).c_str() : "-",
                   (long long)trials[k].best_epoch);
     }
     std::fprintf(stderr, "%s: the best combination's weights saved to %s\n", info.name, weights_out.c_str());

@@ -252,7 +252,7 @@ void schedule_kernel_gradient(Context& cx, int id) {
   int64_t taps = 1;
   for (size_t d = 2; d < type.dims.size(); ++d) taps *= type.dims[d];
   const int64_t channels = type.dims[0];
-  const int lanes = register_lanes(channels, cx.vector_width) > 1 ? register_lanes(channels, cx.vector_width) : 1;
+  const int lanes = register_lanes(channels, cx.vector_width);
   const int vectors = channels % (2 * lanes) == 0 && 2 * taps <= max_accumulators ? 2 : 1;
   const bool whole_kernel = vectors * taps <= max_accumulators;
 

@@ -1,7 +1,7 @@
 # Runtime support library (datasets, safetensors, progress, RNG, augmentation,
-# metrics, plots) and its unit
-# tests. Included from the top-level CMakeLists, which has already run
-# find_package(ZLIB/nlohmann_json/GTest) and enable_testing().
+# metrics, plots) and its unit tests. Included from the top-level CMakeLists,
+# which has already run find_package(ZLIB/nlohmann_json/GTest) and
+# enable_testing().
 #
 # NNC_ROOT is the repository root; it defaults to PROJECT_SOURCE_DIR so the
 # fragment also works when included from a scratch project elsewhere.
