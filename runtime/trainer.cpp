@@ -560,6 +560,9 @@ TrainResult Engine::train(const Dataset& data, const Dataset* validation, const 
   if (!o.resume.empty()) {
     st = load_checkpoint(o.resume);
     order_rng.set_state(st.order_rng);
+    if (st.epochs_done >= o.epochs)
+      throw DataError(o.resume + ": this checkpoint has finished " + std::to_string(st.epochs_done) +
+                      " epochs already; pass --epochs N with N above that to train on");
   }
   std::vector<int64_t> order(size_t(data.count));
   std::FILE* log = nullptr;
