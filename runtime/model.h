@@ -39,12 +39,20 @@ struct HyperInfo {
   bool derived;
 };
 
+// A value of the forward pass that the probe pipeline returns (per sample).
+struct ProbeInfo {
+  const char* op;     // "relu", "conv", ...
+  const char* where;  // "model.nn:5:12": the layer it belongs to
+  int rank;
+  int64_t dims[4];
+};
+
 struct Augmentation {
   const char* name;  // flip, shift, crop, zoom, brightness, contrast, noise
   double strength;
 };
 
-enum class ArgKind { Input, Target, Param, State, Hyper, OutLoss, OutOutput, OutParam, OutState };
+enum class ArgKind { Input, Target, Param, State, Hyper, OutLoss, OutOutput, OutParam, OutState, OutProbe };
 
 struct ArgInfo {
   ArgKind kind;
@@ -97,6 +105,9 @@ struct ModelInfo {
   int num_hypers;
   const HyperInfo* hypers;
   PipelineInfo predict, evaluate, train_step;
+  PipelineInfo probe;       // every forward value, for finding where training diverged
+  int num_probes;
+  const ProbeInfo* probes;
   TrainDefaults defaults;
   const char* target;       // the Halide target the pipelines were compiled for
 };

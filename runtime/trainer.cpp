@@ -346,7 +346,7 @@ void Engine::check_dataset(const Dataset& d) const {
 }
 
 void Engine::call(const PipelineInfo& p, const float* x, const void* t, int64_t batch, float* loss, float* output,
-                  const float* hypers) {
+                  const float* hypers, float* const* probes) {
   // Buffers wrap memory the engine owns; nothing is allocated per call except
   // these small descriptors.
   std::vector<Buffer<void>> buffers;
@@ -376,6 +376,11 @@ void Engine::call(const PipelineInfo& p, const float* x, const void* t, int64_t 
       case ArgKind::OutOutput:
         buffers.emplace_back(Buffer<float>(output, halide_sizes(info_.output_dims, info_.output_rank, batch)));
         break;
+      case ArgKind::OutProbe: {
+        const ProbeInfo& probe = info_.probes[arg.index];
+        buffers.emplace_back(Buffer<float>(probes[arg.index], halide_sizes(probe.dims, probe.rank, batch)));
+        break;
+      }
     }
     args[size_t(a)] = buffers.back().raw_buffer();
   }
@@ -413,6 +418,35 @@ float Engine::step(Batch& batch, int64_t size, const std::vector<float>& hypers,
     if (size_t(info_.states[k].param) >= frozen.size() || !frozen[size_t(info_.states[k].param)])
       std::swap(states_[size_t(k)], next_states_[size_t(k)]);
   return loss;
+}
+
+// Which value went wrong in the step that just failed: the step is undone
+// and the batch goes through the probe pipeline (inference mode: no
+// dropout), which returns every forward value; the first not finite is named
+// with its layer's line. If the forward values are all finite, the gradients
+// overflowed, and the first param the update made not finite is named.
+std::string Engine::where_not_finite(Batch& batch, int64_t size, const std::vector<bool>& frozen) {
+  const int bad_param = first_non_finite_param();
+  for (size_t i = 0; i < params_.size(); ++i)  // undo the step: its inputs become current again
+    if (i >= frozen.size() || !frozen[i]) std::swap(params_[i], next_params_[i]);
+  std::vector<AlignedVector<float>> values;
+  std::vector<float*> outputs;
+  for (int k = 0; k < info_.num_probes; ++k) {
+    values.emplace_back(size_t(size * elements(info_.probes[k].dims, info_.probes[k].rank)), 0.0f);
+    outputs.push_back(values.back().data());
+  }
+  call(info_.probe, batch.x.data(), nullptr, size, nullptr, nullptr, nullptr, outputs.data());
+  for (int k = 0; k < info_.num_probes; ++k) {
+    auto it = std::find_if(values[size_t(k)].begin(), values[size_t(k)].end(), [](float v) { return !std::isfinite(v); });
+    if (it == values[size_t(k)].end()) continue;
+    const int64_t sample = (it - values[size_t(k)].begin()) / elements(info_.probes[k].dims, info_.probes[k].rank);
+    return "; the first value that is not finite is the " + std::string(info_.probes[k].op) + " at " +
+           info_.probes[k].where + " (sample " + std::to_string(sample + 1) + " of the batch: " + (std::isnan(*it) ? "nan" : *it > 0 ? "inf" : "-inf") + ")";
+  }
+  if (bad_param >= 0)
+    return "; the forward values are finite, the gradients overflowed: the update made " +
+           std::string(info_.params[bad_param].name) + " (" + info_.params[bad_param].where + ") not finite";
+  return "";
 }
 
 int Engine::first_non_finite_param() const {
@@ -599,14 +633,11 @@ TrainResult Engine::train(const Dataset& data, const Dataset* validation, const 
       const std::string trace_weights = o.trace ? format_weights() : "";
       const float loss = step(buffers, b, hyper_values(o, lr, ++st.steps), o.frozen);
       if (!std::isfinite(loss) || first_non_finite_param() >= 0) {
-        const int bad = first_non_finite_param();
-        std::string where = bad >= 0 ? "; the first layer with values that are not finite is " +
-                                           std::string(info_.params[bad].name) + " (" + info_.params[bad].where + ")"
-                                     : "";
+        const std::string where = where_not_finite(buffers, b, o.frozen);
         throw std::runtime_error("training diverged in epoch " + std::to_string(epoch) + ", batch " +
                                  std::to_string(first / batch + 1) + ": the loss is " + (std::isnan(loss) ? "nan" : std::to_string(loss)) + where +
                                  "; lower the learning rate (--lr)" +
-                                 (o.checkpoint.empty() ? "" : "; " + o.checkpoint + " keeps the last epoch that finished"));
+                                 (std::ifstream(o.checkpoint).good() ? "; " + o.checkpoint + " keeps the last epoch that finished" : ""));
       }
       loss_sum += double(loss) * double(b);
       if (accuracy_applies) accumulate_accuracy(buffers.out.data(), data, order, first, b, correct, nullptr);

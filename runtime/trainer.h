@@ -141,6 +141,8 @@ class Engine {
   std::string format_weights() const;  // " name=(w, ...)" per parameter, for --trace
   // The first param (in model order) holding a value that is not finite; -1 if none.
   int first_non_finite_param() const;
+  // After a step that went wrong: "; the first value that is not finite is ...".
+  std::string where_not_finite(Batch& batch, int64_t size, const std::vector<bool>& frozen);
 
   void save_checkpoint(const std::string& path, const RunState& state) const;
   RunState load_checkpoint(const std::string& path);
@@ -148,7 +150,7 @@ class Engine {
 
   void ensure_training_state();
   void call(const PipelineInfo& p, const float* x, const void* t, int64_t batch, float* loss, float* output,
-            const float* hypers);
+            const float* hypers, float* const* probes = nullptr);
   void accumulate_accuracy(const float* outputs, const Dataset& d, const std::vector<int64_t>& index, int64_t first,
                            int64_t count, int64_t& correct, Confusion* confusion) const;
   bool targets_are_binary(const Dataset& d) const;

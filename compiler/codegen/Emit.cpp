@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "compiler/ir/OpTable.h"
+
 namespace nnc::codegen {
 namespace fs = std::filesystem;
 
@@ -30,6 +32,7 @@ const char* arg_kind_name(ArgRole::Kind k) {
     case ArgRole::Kind::OutOutput: return "OutOutput";
     case ArgRole::Kind::OutParam: return "OutParam";
     case ArgRole::Kind::OutState: return "OutState";
+    case ArgRole::Kind::OutProbe: return "OutProbe";
   }
   return "";
 }
@@ -108,6 +111,13 @@ std::string model_info_source(const ir::Program& p, const std::vector<PipelineIR
   for (int id : p.hypers)
     s << "  {" << quoted(g.node(id).name) << ", " << (p.train.hypers.count(g.node(id).name) ? "false" : "true") << "},\n";
   s << "};\n";
+  s << "const ProbeInfo probes[] = {\n";
+  for (int id : probed_values(p)) {
+    const ir::Node& n = g.node(id);
+    s << "  {" << quoted(ir::op_name(n.op)) << ", " << quoted(n.loc.str()) << ", " << n.type.dims.size() << ", "
+      << dims_init(n.type.dims) << "},\n";
+  }
+  s << "};\n";
   s << "const Augmentation augment[] = {";
   for (const auto& [name, strength] : p.train.augment) s << "{" << quoted(name) << ", " << number(strength) << "}, ";
   s << "{nullptr, 0}};\n";
@@ -130,6 +140,7 @@ std::string model_info_source(const ir::Program& p, const std::vector<PipelineIR
     << p.hypers.size() << ", hypers,\n";
   for (const PipelineIR& pl : pipelines)
     s << "  {nnc_" << pl.name << "_argv, " << pl.roles.size() << ", " << pl.name << "_args},\n";
+  s << "  " << probed_values(p).size() << ", probes,\n";
   s << "  {" << quoted(t.data) << ", " << quoted(t.test_data) << ", " << quoted(t.validation) << ", "
     << quoted(t.optimizer) << ", " << (t.nesterov ? "true" : "false") << ", " << t.batch << ", " << t.epochs << ", "
     << (t.shuffle ? "true" : "false") << ", " << t.seed << "u, " << (t.standardize ? "true" : "false") << ",\n   "

@@ -47,7 +47,14 @@ struct Roles {
 Roles roles_of(const ir::Program& p, const std::string& pipeline) {
   using K = ArgRole::Kind;
   Roles r;
-  bool with_target = pipeline != "predict", training = pipeline == "train_step";
+  if (pipeline == "probe") {
+    r.inputs.push_back({p.input, {K::Input, 0}});
+    for (size_t i = 0; i < p.params.size(); ++i) r.inputs.push_back({p.params[i], {K::Param, int(i)}});
+    const std::vector<int> probes = probed_values(p);
+    for (size_t k = 0; k < probes.size(); ++k) r.outputs.push_back({probes[k], {K::OutProbe, int(k)}});
+    return r;
+  }
+  const bool with_target = pipeline != "predict", training = pipeline == "train_step";
   r.inputs.push_back({p.input, {K::Input, 0}});
   if (with_target) r.inputs.push_back({p.target, {K::Target, 0}});
   for (size_t i = 0; i < p.params.size(); ++i) r.inputs.push_back({p.params[i], {K::Param, int(i)}});
@@ -155,10 +162,24 @@ PipelineIR lower_pipeline(const ir::Program& p, const std::string& name, const H
 
 }  // namespace
 
+std::vector<int> probed_values(const ir::Program& p) {
+  const ir::Graph& g = p.graph;
+  std::vector<bool> forward(size_t(g.size()), false);  // what the loss and the output need
+  forward[size_t(p.loss)] = forward[size_t(p.output)] = true;
+  for (int id = g.size() - 1; id >= 0; --id)
+    if (forward[size_t(id)])
+      for (int in : g.node(id).inputs) forward[size_t(in)] = true;
+  std::vector<int> values;
+  for (const Node& n : g.nodes())
+    if (forward[size_t(n.id)] && !n.inputs.empty() && n.type.batched && n.type.dtype == ir::DType::F32)
+      values.push_back(n.id);
+  return values;
+}
+
 std::vector<PipelineIR> lower_program(const ir::Program& program, const Halide::Target& target,
                                       std::ostream* schedule_log) {
   std::vector<PipelineIR> pipelines;
-  for (const char* name : {"predict", "evaluate", "train_step"}) {
+  for (const char* name : {"predict", "evaluate", "train_step", "probe"}) {
     if (schedule_log) *schedule_log << "pipeline " << name << "\n";
     pipelines.push_back(lower_pipeline(program, name, target, schedule_log));
   }

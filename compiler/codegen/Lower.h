@@ -3,7 +3,10 @@
 //
 //   predict     (x, params)                         -> output
 //   evaluate    (x, t, params)                      -> loss, output
-//   train_step  (x, t, params, states, lr, momentum) -> loss, output, new params, new states
+//   train_step  (x, t, params, states, hypers)    -> loss, output, new params, new states
+//   probe       (x, params)                         -> every forward value (probed_values):
+//                                                      run when training diverges, to find
+//                                                      the first value that is not finite
 //
 // Steps: pick the nodes the pipeline's outputs need; make each leaf a Halide
 // ImageParam (or Param for scalars) with its static shape declared, so
@@ -22,10 +25,14 @@ namespace nnc::codegen {
 
 // What one argument of a pipeline's C function is, for the runtime.
 struct ArgRole {
-  enum class Kind { Input, Target, Param, State, Hyper, OutLoss, OutOutput, OutParam, OutState };
+  enum class Kind { Input, Target, Param, State, Hyper, OutLoss, OutOutput, OutParam, OutState, OutProbe };
   Kind kind;
-  int index = 0;  // into params / states / hypers
+  int index = 0;  // into params / states / hypers / probed_values
 };
+
+// The probe pipeline's outputs: every per-sample value of the forward pass
+// (ops, not leaves), in graph order.
+std::vector<int> probed_values(const ir::Program& program);
 
 struct PipelineIR {
   std::string name;                    // predict, evaluate, train_step
