@@ -634,7 +634,7 @@ TrainResult Engine::train(const Dataset& data, const Dataset* validation, const 
       const float loss = step(buffers, b, hyper_values(o, lr, ++st.steps), o.frozen);
       if (!std::isfinite(loss) || first_non_finite_param() >= 0) {
         const std::string where = where_not_finite(buffers, b, o.frozen);
-        throw std::runtime_error("training diverged in epoch " + std::to_string(epoch) + ", batch " +
+        throw TrainingDiverged("training diverged in epoch " + std::to_string(epoch) + ", batch " +
                                  std::to_string(first / batch + 1) + ": the loss is " + (std::isnan(loss) ? "nan" : std::to_string(loss)) + where +
                                  "; lower the learning rate (--lr)" +
                                  (std::ifstream(o.checkpoint).good() ? "; " + o.checkpoint + " keeps the last epoch that finished" : ""));

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,11 @@ struct Metrics {
   double loss = 0;
   double accuracy = -1;  // < 0 where it does not apply
   int64_t samples = 0;
+};
+
+// Training stopped because a value stopped being finite (the message says where).
+struct TrainingDiverged : std::runtime_error {
+  using std::runtime_error::runtime_error;
 };
 
 struct TrainOptions {
