@@ -237,24 +237,42 @@ void schedule_product(Context& cx, int id, int home) {
 
 // A kernel gradient (lowered per image, summed over the batch). Chunks of
 // images sum into their own copy in parallel (rfactor), the copies added at
-// the end. Within an image, a register tile of output-channel vectors x
-// every tap (or, for large kernels, x one kernel row) sums over the image's
-// positions: each step loads one vector of dy per channel vector and
-// broadcasts one input value per tap. dy is copied per image with its
-// channels innermost, where the tiles read it from cache.
+// the end. Within an image, a register tile sums over the image's positions,
+// in one of two shapes:
+//  - many output channels: vectors of channels x every tap (or, for large
+//    kernels, one kernel row). Each step loads one vector of dy per channel
+//    vector and broadcasts one input value per tap; dy is copied per image
+//    with its channels innermost, where the tiles read it from cache.
+//  - few output channels (fewer than half a vector): vectors of output
+//    positions along a row x a few channels x one kernel row, the lanes
+//    added at the end. Each step loads a vector of dy per channel and a
+//    shifted vector of the input per tap.
 void schedule_kernel_gradient(Context& cx, int id) {
   constexpr int images_per_chunk = 8, max_accumulators = 24;
-  const ir::Type& type = cx.p.graph.node(id).type;  // [Cout, Cin, K...]
+  const ir::Node& n = cx.p.graph.node(id);
+  const ir::Type& type = n.type;  // [Cout, Cin, K...]
   const ir::Lowered& l = cx.funcs.at(id);
   const std::vector<Var>& v = cx.vars.at(id);  // Halide order: kernel dims, ci, co
   const size_t spatial = v.size() - 2;
   const Var &ci = v[spatial], &co = v[spatial + 1];
   int64_t taps = 1;
   for (size_t d = 2; d < type.dims.size(); ++d) taps *= type.dims[d];
-  const int64_t channels = type.dims[0];
-  const int lanes = register_lanes(channels, cx.vector_width);
-  const int vectors = channels % (2 * lanes) == 0 && 2 * taps <= max_accumulators ? 2 : 1;
-  const bool whole_kernel = vectors * taps <= max_accumulators;
+  const int64_t channels = type.dims[0], kernel_row = type.dims.back();
+  const int64_t dy_row = cx.p.graph.node(n.inputs[1]).type.dims.back();
+  const bool by_positions = channels < cx.vector_width / 2 && dy_row >= cx.vector_width / 2;
+
+  // The channels of one tile: vectors of them, or a few whole channels.
+  int lanes = register_lanes(channels, cx.vector_width), vectors = 1, channel_tile = 0;
+  if (by_positions) {
+    for (int64_t t = channels; t >= 1 && !channel_tile; --t)
+      if (channels % t == 0 && t * kernel_row <= max_accumulators) channel_tile = int(t);
+    if (!channel_tile) channel_tile = 1;
+    lanes = register_lanes(dy_row, cx.vector_width);
+  } else {
+    vectors = channels % (2 * lanes) == 0 && 2 * taps <= max_accumulators ? 2 : 1;
+    channel_tile = lanes * vectors;
+  }
+  const bool whole_kernel = !by_positions && vectors * taps <= max_accumulators;
 
   Var chunk("chunk"), co_outer("co_outer"), co_inner("co_inner");
   RVar chunk_of_images("chunk_of_images"), image("image_in_chunk");
@@ -270,25 +288,47 @@ void schedule_kernel_gradient(Context& cx, int id) {
   order.insert(order.end(), v.begin(), v.end() - 2);
   for (VarOrRVar x : {VarOrRVar(ci), VarOrRVar(co_outer), VarOrRVar(image), VarOrRVar(chunk)}) order.push_back(x);
   Halide::Stage update = partial.update();
-  update.split(co, co_outer, co_inner, lanes * vectors).reorder(order).vectorize(co_inner, lanes).unroll(co_inner).parallel(chunk);
+  update.split(co, co_outer, co_inner, channel_tile).reorder(order).parallel(chunk);
+  if (!by_positions) update.vectorize(co_inner, lanes);
+  update.unroll(co_inner);
   for (size_t d = 0; d < spatial; ++d) update.unroll(v[d]);
 
   Func per_image = l.accumulator;  // per_image(co, k..., ci, b)
   const std::vector<Var> pv = per_image.args();
-  per_image.compute_at(partial, whole_kernel ? Var(ci) : v[spatial - 1]).vectorize(pv[0], lanes).unroll(pv[0]);
+  // The loop the tile is computed in: per input channel (every tap), or per kernel row.
+  const Var tile_level = whole_kernel || (by_positions && spatial == 1) ? ci : v[spatial - 1];
   std::vector<VarOrRVar> tile_order{pv[0]};
   tile_order.insert(tile_order.end(), pv.begin() + 1, pv.begin() + 1 + int64_t(spatial));
-  for (int d = 0; d < l.reduction.dimensions(); ++d) tile_order.push_back(l.reduction[d]);
-  Halide::Stage sum = per_image.update();
-  sum.reorder(tile_order).vectorize(pv[0], lanes).unroll(pv[0]);
-  for (size_t d = 1; d <= spatial; ++d) {
-    per_image.unroll(pv[d]);
-    sum.unroll(pv[d]);
+  if (by_positions) {
+    // dy is read where it lies (rows contiguous): no channels-last copy.
+    Var lane("lane");
+    Func lane_sums = vector_partial_sums(per_image, l.reduction, lanes, lane);
+    per_image.compute_at(partial, tile_level);
+    std::vector<VarOrRVar> lane_order{lane};
+    lane_order.insert(lane_order.end(), tile_order.begin(), tile_order.end());
+    lane_order.push_back(RVar("row_outer"));
+    for (int d = 1; d < l.reduction.dimensions(); ++d) lane_order.push_back(l.reduction[d]);
+    std::vector<Var> lanes_innermost{lane};
+    lanes_innermost.insert(lanes_innermost.end(), pv.begin(), pv.end());
+    lane_sums.compute_at(partial, tile_level).reorder_storage(lanes_innermost).vectorize(lane).unroll(pv[0]).unroll(pv[1]);
+    lane_sums.update().reorder(lane_order).vectorize(lane).unroll(pv[0]).unroll(pv[1]);
+  } else {
+    per_image.compute_at(partial, tile_level).vectorize(pv[0], lanes).unroll(pv[0]);
+    for (int d = 0; d < l.reduction.dimensions(); ++d) tile_order.push_back(l.reduction[d]);
+    Halide::Stage sum = per_image.update();
+    sum.reorder(tile_order).vectorize(pv[0], lanes).unroll(pv[0]);
+    for (size_t d = 1; d <= spatial; ++d) {
+      per_image.unroll(pv[d]);
+      sum.unroll(pv[d]);
+    }
+    Func(l.channels_last).compute_at(partial, image).vectorize(l.channels_last.args()[0], lanes);
   }
-  Func(l.channels_last).compute_at(partial, image).vectorize(l.channels_last.args()[0], lanes);
-  cx.note(id, "per image, a tile of " + std::to_string(vectors) + " x " + std::to_string(lanes) + " channels x " +
-                  (whole_kernel ? "every tap" : "one kernel row") + "; chunks of " +
-                  std::to_string(images_per_chunk) + " images in parallel");
+  cx.note(id, by_positions ? "per image, a tile of vectors of " + std::to_string(lanes) + " positions x " +
+                                 std::to_string(channel_tile) + " channels x one kernel row; chunks of " +
+                                 std::to_string(images_per_chunk) + " images in parallel"
+                           : "per image, a tile of " + std::to_string(vectors) + " x " + std::to_string(lanes) +
+                                 " channels x " + (whole_kernel ? "every tap" : "one kernel row") + "; chunks of " +
+                                 std::to_string(images_per_chunk) + " images in parallel");
 }
 
 }  // namespace

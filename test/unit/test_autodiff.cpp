@@ -178,23 +178,23 @@ void build_mlp(Model& m) {
   m.p.loss = m.add(Op::SquaredError, {y, m.target(2)});
 }
 
-// x [B, 2, 9, 10] -> conv(32, 3x3, pad 1) + bias -> tanh -> conv(6, 3x3,
+// x [B, 2, 9, 18] -> conv(32, 3x3, pad 1) + bias -> tanh -> conv(6, 3x3,
 // stride 2, pad 1) -> tanh -> avgpool(2) -> flatten -> dense(3), squared
 // error. Smooth everywhere: relu and maxpool have kinks that a finite
-// difference straddles now and then. The channel counts take both of the
-// kernel gradient's tile shapes (two vectors of channels, and a vector
-// narrower than the machine's), and nine images leave a chunk of the batch
-// partial.
+// difference straddles now and then. The two convolutions take the kernel
+// gradient's two tile shapes (32 channels: vectors of channels; 6 channels
+// over rows of 9 positions: vectors of positions), and nine images leave a
+// chunk of the batch partial.
 void build_cnn(Model& m) {
-  int x = m.input({2, 9, 10});
+  int x = m.input({2, 9, 18});
   int w1 = m.param("conv0.weight", {32, 2, 3, 3}, random_values(576, 11, -0.5f, 0.5f));
   int b1 = m.param("conv0.bias", {32}, random_values(32, 12));
   int w2 = m.param("conv1.weight", {6, 32, 3, 3}, random_values(1728, 13, -0.2f, 0.2f));
-  int w3 = m.param("dense.weight", {24, 3}, random_values(72, 14, -0.2f, 0.2f));
+  int w3 = m.param("dense.weight", {48, 3}, random_values(144, 14, -0.2f, 0.2f));
   int h = m.add(Op::Tanh, {m.add(Op::BiasAdd, {m.add(Op::Conv, {x, w1}, {1, 1, 1, 1}), b1})});
-  h = m.add(Op::Tanh, {m.add(Op::Conv, {h, w2}, {2, 2, 1, 1})});  // 6 x 5 x 5
-  h = m.add(Op::AvgPool, {h}, {2, 2, 2, 2});                        // 6 x 2 x 2
-  int y = m.add(Op::MatMul, {m.add(Op::Reshape, {h}, {24}), w3});
+  h = m.add(Op::Tanh, {m.add(Op::Conv, {h, w2}, {2, 2, 1, 1})});  // 6 x 5 x 9
+  h = m.add(Op::AvgPool, {h}, {2, 2, 2, 2});                        // 6 x 2 x 4
+  int y = m.add(Op::MatMul, {m.add(Op::Reshape, {h}, {48}), w3});
   m.p.output = y;
   m.p.loss = m.add(Op::SquaredError, {y, m.target(3)});
 }
@@ -238,7 +238,7 @@ TEST(Autodiff, CnnGradientsMatchFiniteDifferences) {
   build_cnn(m);
   m.compile();
   m.batch = 9;
-  m.x = random_values(9 * 2 * 9 * 10, 15, -1, 1);
+  m.x = random_values(9 * 2 * 9 * 18, 15, -1, 1);
   m.t = random_values(9 * 3, 16, -0.2f, 0.2f);
   ASSERT_LT(m.loss(), 1.0f);
   expect_gradients_match_finite_differences(m, 2e-4);
