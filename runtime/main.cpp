@@ -116,7 +116,8 @@ int cmd_info(const ModelInfo& info) {
     v << value;
     settings += (settings.empty() ? "" : ", ") + name + " " + v.str();
   }
-  std::printf("optimizer: %s%s (%s)\n", d.optimizer, d.nesterov ? " nesterov" : "", settings.c_str());
+  std::printf("optimizer: %s%s\n", d.optimizer, d.nesterov ? " (nesterov)" : "");
+  std::printf("settings: %s\n", settings.c_str());
   std::printf("train defaults: data %s, batch %lld, epochs %lld, shuffle %s, seed %llu, standardize %s, schedule %s\n",
               d.data[0] ? d.data : "(none)", (long long)d.batch, (long long)d.epochs, d.shuffle ? "on" : "off",
               (unsigned long long)d.seed, d.standardize ? "on" : "off", d.schedule);

@@ -986,7 +986,8 @@ class ModelBuilder {
     if (name == "sgd") params.push_back("nesterov");
     auto bound = bind_args(name, params, v.items, v.names);
     if (!bound) return;
-    c.hypers.clear();
+    // The optimizer's defaults join the settings the model and the train
+    // section already made (penalties), replacing only lr's placeholder.
     for (const auto& [key, value] : found->second)
       if (value >= 0) c.hypers[key] = value;  // weight_decay: only where set (or adamw's)
     for (const auto& [key, arg] : *bound) {
