@@ -214,6 +214,9 @@ std::pair<Dataset, std::optional<Dataset>> training_data(const ModelInfo& info, 
     validation = subset(train, val_index, " (validation " + o.validation + ")");
     train = subset(train, train_index, " (training " + std::to_string(train_index.size()) + ")");
   } else {
+    if (has_test_split(o.validation))
+      throw DataError("--val " + o.validation + ": a data set with a test split would validate on its test set; "
+                      "give a fraction of the training data (0.1) or a file of its own");
     validation = filtered(info, load_source(info, o.validation, "test"), o);
   }
   return {std::move(train), std::move(validation)};
