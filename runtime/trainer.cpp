@@ -632,12 +632,16 @@ TrainResult Engine::train(const Dataset& data, const Dataset* validation, const 
       // The weights the example meets, before the step changes them.
       const std::string trace_weights = o.trace ? format_weights() : "";
       const float loss = step(buffers, b, hyper_values(o, lr, ++st.steps), o.frozen);
-      if (!std::isfinite(loss) || first_non_finite_param() >= 0) {
-        const std::string where = where_not_finite(buffers, b, o.frozen);
+      // Weights that stopped being finite show in the next step's loss; the
+      // last step of an epoch is checked before anything is saved.
+      const bool epoch_ends = first + b >= data.count;
+      if (!std::isfinite(loss) || (epoch_ends && first_non_finite_param() >= 0)) {
+        const std::string loss_text = std::isnan(loss) ? "nan" : std::to_string(loss);
+        const std::string kept =
+            std::ifstream(o.checkpoint).good() ? "; " + o.checkpoint + " keeps the last epoch that finished" : "";
         throw TrainingDiverged("training diverged in epoch " + std::to_string(epoch) + ", batch " +
-                                 std::to_string(first / batch + 1) + ": the loss is " + (std::isnan(loss) ? "nan" : std::to_string(loss)) + where +
-                                 "; lower the learning rate (--lr)" +
-                                 (std::ifstream(o.checkpoint).good() ? "; " + o.checkpoint + " keeps the last epoch that finished" : ""));
+                               std::to_string(first / batch + 1) + ": the loss is " + loss_text +
+                               where_not_finite(buffers, b, o.frozen) + "; lower the learning rate (--lr)" + kept);
       }
       loss_sum += double(loss) * double(b);
       if (accuracy_applies) accumulate_accuracy(buffers.out.data(), data, order, first, b, correct, nullptr);
