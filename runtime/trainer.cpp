@@ -201,13 +201,8 @@ void Engine::init_params(uint64_t seed) {
   for (auto& s : states_) std::fill(s.begin(), s.end(), 0.0f);
 }
 
-void Engine::add_standardizer(TensorFile& file) const {
-  if (mean_.empty()) return;
-  file.tensors.push_back({"nnc.input_mean", {int64_t(mean_.size())}, mean_});
-  file.tensors.push_back({"nnc.input_std", {int64_t(std_.size())}, std_});
-}
-
-void Engine::save_weights(const std::string& path) const {
+// The weights file: every param, and the input statistics when there are any.
+TensorFile Engine::weights_file() const {
   TensorFile file;
   file.metadata["nnc.model"] = info_.name;
   file.metadata["nnc.source"] = info_.source_file;
@@ -216,8 +211,20 @@ void Engine::save_weights(const std::string& path) const {
     const AlignedVector<float>& w = params_[size_t(i)];
     file.tensors.push_back({p.name, std::vector<int64_t>(p.dims, p.dims + p.rank), std::vector<float>(w.begin(), w.end())});
   }
-  add_standardizer(file);
-  save_safetensors(path, file);
+  if (!mean_.empty()) {
+    file.tensors.push_back({"nnc.input_mean", {int64_t(mean_.size())}, mean_});
+    file.tensors.push_back({"nnc.input_std", {int64_t(std_.size())}, std_});
+  }
+  return file;
+}
+
+void Engine::save_weights(const std::string& path) const { save_safetensors(path, weights_file()); }
+
+// The reciprocals from the stored floats, as every path computes them: a
+// resumed run standardises bit for bit as the original did.
+void Engine::set_standardizer(std::vector<float> mean, std::vector<float> std_dev) {
+  mean_ = std::move(mean), std_ = std::move(std_dev), inv_std_.clear();
+  for (float s : std_) inv_std_.push_back(1.0f / s);
 }
 
 InitReport Engine::init_from(const std::string& path) {
@@ -227,8 +234,7 @@ InitReport Engine::init_from(const std::string& path) {
   const NamedTensor* mean = file.find("nnc.input_mean");
   const NamedTensor* std_dev = file.find("nnc.input_std");
   if (mean && std_dev && int64_t(mean->data.size()) == input_size() && std_dev->data.size() == mean->data.size()) {
-    mean_ = mean->data, std_ = std_dev->data, inv_std_.clear();
-    for (float s : std_) inv_std_.push_back(1.0f / s);
+    set_standardizer(mean->data, std_dev->data);
     report.loaded.push_back("the input statistics");
   }
   for (int i = 0; i < info_.num_params; ++i) {
@@ -264,8 +270,9 @@ std::vector<int> Engine::params_named(const std::string& name) const {
   return found;
 }
 
-void Engine::load_weights(const std::string& path) {
-  TensorFile file = load_safetensors(path);
+void Engine::load_weights(const std::string& path) { load_weights(load_safetensors(path), path); }
+
+void Engine::load_weights(const TensorFile& file, const std::string& path) {
   auto model = file.metadata.find("nnc.model");
   std::string from = model == file.metadata.end() ? "" : " (saved by model '" + model->second + "')";
   // Check everything before changing anything, so a bad file changes nothing.
@@ -289,12 +296,8 @@ void Engine::load_weights(const std::string& path) {
     const std::vector<float>& data = file.find(info_.params[i].name)->data;
     params_[size_t(i)].assign(data.begin(), data.end());
   }
-  mean_.clear(), std_.clear(), inv_std_.clear();
-  if (mean) {
-    mean_ = mean->data;
-    std_ = std_dev->data;
-    for (float s : std_) inv_std_.push_back(1.0f / s);
-  }
+  clear_standardizer();
+  if (mean) set_standardizer(mean->data, std_dev->data);
 }
 
 void Engine::fit_standardizer(const Dataset& d) {
@@ -305,19 +308,15 @@ void Engine::fit_standardizer(const Dataset& d) {
       double v = d.inputs[size_t(s * n + k)];
       sum[size_t(k)] += v, sum_sq[size_t(k)] += v * v;
     }
-  mean_.assign(size_t(n), 0.0f);
-  std_.assign(size_t(n), 1.0f);
-  inv_std_.assign(size_t(n), 1.0f);
+  std::vector<float> mean(static_cast<size_t>(n)), std_dev(static_cast<size_t>(n));
   for (int64_t k = 0; k < n; ++k) {
-    double mean = sum[size_t(k)] / double(d.count);
-    double var = std::max(0.0, sum_sq[size_t(k)] / double(d.count) - mean * mean);
-    mean_[size_t(k)] = float(mean);
+    double m = sum[size_t(k)] / double(d.count);
+    double var = std::max(0.0, sum_sq[size_t(k)] / double(d.count) - m * m);
+    mean[size_t(k)] = float(m);
     // A constant feature (a border pixel) carries no information: leave its scale.
-    std_[size_t(k)] = var > 1e-12 ? float(std::sqrt(var)) : 1.0f;
-    // From the stored float, as load_weights computes it: a resumed run
-    // standardises bit for bit as the original did.
-    inv_std_[size_t(k)] = 1.0f / std_[size_t(k)];
+    std_dev[size_t(k)] = var > 1e-12 ? float(std::sqrt(var)) : 1.0f;
   }
+  set_standardizer(std::move(mean), std::move(std_dev));
 }
 
 void Engine::standardize(Dataset& d) const { standardize_rows(d.inputs.data(), d.count); }
@@ -493,8 +492,7 @@ void Engine::accumulate_accuracy(const float* out, const Dataset& d, const std::
 // statistics as tensors; where the run stands as metadata (nnc.*).
 
 void Engine::save_checkpoint(const std::string& path, const RunState& st) const {
-  TensorFile file;
-  file.metadata["nnc.model"] = info_.name;
+  TensorFile file = weights_file();
   file.metadata["nnc.checkpoint"] = "1";
   file.metadata["nnc.epochs_done"] = std::to_string(st.epochs_done);
   file.metadata["nnc.next_sample"] = std::to_string(st.next_sample);
@@ -514,18 +512,12 @@ void Engine::save_checkpoint(const std::string& path, const RunState& st) const 
     history += (history.empty() ? "" : ";") + std::to_string(r.epoch) + " " + json_number(r.loss) + " " +
                json_number(r.accuracy) + " " + json_number(r.val_loss) + " " + json_number(r.val_accuracy);
   file.metadata["nnc.history"] = history;
-  for (int i = 0; i < info_.num_params; ++i) {
-    const ParamInfo& p = info_.params[i];
-    const AlignedVector<float>& w = params_[size_t(i)];
-    file.tensors.push_back({p.name, std::vector<int64_t>(p.dims, p.dims + p.rank), std::vector<float>(w.begin(), w.end())});
-  }
   for (int k = 0; k < info_.num_states; ++k) {
     const ParamInfo& p = info_.params[info_.states[k].param];
     const AlignedVector<float>& v = states_[size_t(k)];
     file.tensors.push_back({info_.states[k].name, std::vector<int64_t>(p.dims, p.dims + p.rank),
                             std::vector<float>(v.begin(), v.end())});
   }
-  add_standardizer(file);
   save_safetensors(path, file);
 }
 
@@ -535,7 +527,7 @@ Engine::RunState Engine::load_checkpoint(const std::string& path) {
   if (model != file.metadata.end() && model->second != info_.name)
     throw DataError(path + ": a checkpoint of model '" + model->second + "', not of '" + info_.name +
                     "'; resume it with that model's program");
-  load_weights(path);  // checks the params and the input statistics
+  load_weights(file, path);  // checks the params and the input statistics
   auto meta = [&](const std::string& key) {
     auto it = file.metadata.find("nnc." + key);
     if (it == file.metadata.end())

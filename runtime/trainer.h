@@ -85,6 +85,7 @@ class Engine {
   // (checked against the model: names, shapes; throws DataError).
   void init_params(uint64_t seed);
   void load_weights(const std::string& path);
+  void load_weights(const TensorFile& file, const std::string& path);  // path: for messages
   void save_weights(const std::string& path) const;
   // Fine-tuning: the tensors of PATH whose names and shapes match, and its
   // input statistics when it has them.
@@ -150,9 +151,10 @@ class Engine {
   // After a step that went wrong: "; the first value that is not finite is ...".
   std::string where_not_finite(Batch& batch, int64_t size, const std::vector<bool>& frozen);
 
+  TensorFile weights_file() const;  // the params and the input statistics
+  void set_standardizer(std::vector<float> mean, std::vector<float> std_dev);
   void save_checkpoint(const std::string& path, const RunState& state) const;
   RunState load_checkpoint(const std::string& path);
-  void add_standardizer(TensorFile& file) const;
 
   void ensure_training_state();
   void call(const PipelineInfo& p, const float* x, const void* t, int64_t batch, float* loss, float* output,

@@ -58,11 +58,6 @@ std::string number(double v) {
   return s.str();
 }
 
-bool frozen(const ir::Program& p, int param) {
-  auto it = p.param_settings.find(param);
-  return it != p.param_settings.end() && it->second.frozen;
-}
-
 template <class T>
 std::string dims_init(const std::vector<T>& dims) {
   std::string s = "{";
@@ -96,7 +91,7 @@ std::string model_info_source(const ir::Program& p, const std::vector<PipelineIR
       << ", InitKind::" << init_kind_name(n.init.kind) << ", " << n.init.a << ", " << n.init.b << ", "
       << n.init.fan_in << ", " << n.init.fan_out << ", "
       << (n.init.kind == ir::Init::Kind::Literal ? "literal_" + std::to_string(i) : std::string("nullptr")) << ", "
-      << quoted(n.loc.str()) << ", " << (frozen(p, p.params[i]) ? "true" : "false") << "},\n";
+      << quoted(n.loc.str()) << ", " << (p.frozen.count(p.params[i]) ? "true" : "false") << "},\n";
   }
   s << "};\n";
   s << "const StateInfo states[] = {\n";
@@ -112,7 +107,8 @@ std::string model_info_source(const ir::Program& p, const std::vector<PipelineIR
     s << "  {" << quoted(g.node(id).name) << ", " << (p.train.hypers.count(g.node(id).name) ? "false" : "true") << "},\n";
   s << "};\n";
   s << "const ProbeInfo probes[] = {\n";
-  for (int id : probed_values(p)) {
+  const std::vector<int> probes = probed_values(p);
+  for (int id : probes) {
     const ir::Node& n = g.node(id);
     s << "  {" << quoted(ir::op_name(n.op)) << ", " << quoted(n.loc.str()) << ", " << n.type.dims.size() << ", "
       << dims_init(n.type.dims) << "},\n";
@@ -140,7 +136,7 @@ std::string model_info_source(const ir::Program& p, const std::vector<PipelineIR
     << p.hypers.size() << ", hypers,\n";
   for (const PipelineIR& pl : pipelines)
     s << "  {nnc_" << pl.name << "_argv, " << pl.roles.size() << ", " << pl.name << "_args},\n";
-  s << "  " << probed_values(p).size() << ", probes,\n";
+  s << "  " << probes.size() << ", probes,\n";
   s << "  {" << quoted(t.data) << ", " << quoted(t.test_data) << ", " << quoted(t.validation) << ", "
     << quoted(t.optimizer) << ", " << (t.nesterov ? "true" : "false") << ", " << t.batch << ", " << t.epochs << ", "
     << (t.shuffle ? "true" : "false") << ", " << t.seed << "u, " << (t.standardize ? "true" : "false") << ",\n   "

@@ -14,9 +14,10 @@ using ir::Schedule;
 
 const char* why_materialised(const ir::Program& p, int id, const std::set<int>& outputs,
                              const std::map<int, std::vector<int>>& users_of) {
-  auto users = [&](int node) {
+  static const std::vector<int> none;
+  auto users = [&](int node) -> const std::vector<int>& {
     auto it = users_of.find(node);
-    return it == users_of.end() ? std::vector<int>{} : it->second;
+    return it == users_of.end() ? none : it->second;
   };
   const ir::Node& n = p.graph.node(id);
   const Schedule kind = ir::op_def(n.op).schedule;
@@ -30,7 +31,7 @@ const char* why_materialised(const ir::Program& p, int id, const std::set<int>& 
     // Its tile lives in the value its chain of single elementwise consumers
     // ends in; every link must keep the product's shape.
     for (int at = id;;) {
-      const std::vector<int> next = users(at);
+      const std::vector<int>& next = users(at);
       if (next.size() != 1 || outputs.count(at)) break;
       const ir::Node& user = p.graph.node(next[0]);
       if (ir::op_def(user.op).schedule != Schedule::Elementwise) break;

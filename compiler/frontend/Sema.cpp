@@ -485,24 +485,24 @@ class ModelBuilder {
     auto b_init = init_of(bound, "bias", init_of_kind(ir::Init::Kind::Zeros), {n_out});
     if (!w_init || !b_init) return -1;
     w_init->fan_in = fan_in, w_init->fan_out = fan_out;
-    auto settings = layer_settings(bound, name);
-    if (!settings) return -1;
+    auto frozen = layer_settings(bound, name);
+    if (!frozen) return -1;
     int w = p_.graph.add_leaf(Op::Param, ir::f32(w_shape), name + ".weight", loc, *w_init);
     p_.params.push_back(w);
-    p_.param_settings[w] = *settings;
+    if (*frozen) p_.frozen.insert(w);
     int y = add(op, {v, w}, loc, what, std::move(attrs));
     if (b_init->kind == ir::Init::Kind::Constant && std::isnan(b_init->a)) return y;  // bias = off
     int b = p_.graph.add_leaf(Op::Param, ir::f32({n_out}), name + ".bias", loc, *b_init);
     p_.params.push_back(b);
-    p_.param_settings[b] = {settings->frozen, -1, -1};  // penalties are for weights
+    if (*frozen) p_.frozen.insert(b);
     return add(Op::BiasAdd, {y, b}, loc, what);
   }
 
-  // A weighted layer's l1 = X, l2 = X (its weights' own penalties, run-time
-  // settings LAYER.l1 and LAYER.l2) and frozen = on (never trained).
-  std::optional<ir::ParamSettings> layer_settings(const std::map<std::string, Const>& bound, const std::string& layer) {
-    ir::ParamSettings s;
-    bool ok = true;
+  // A weighted layer's l1 = X, l2 = X (its weights' own penalties, the
+  // run-time settings LAYER.l1 and LAYER.l2) and frozen = on (never
+  // trained). Returns whether the layer is frozen.
+  std::optional<bool> layer_settings(const std::map<std::string, Const>& bound, const std::string& layer) {
+    bool frozen = false, ok = true;
     for (const char* key : {"l1", "l2"}) {
       auto it = bound.find(key);
       if (it == bound.end()) continue;
@@ -511,17 +511,16 @@ class ModelBuilder {
         ok = false;
         continue;
       }
-      (key[1] == '1' ? s.l1 : s.l2) = it->second.number;
       p_.train.hypers[layer + "." + key] = it->second.number;
     }
-    auto frozen = bound.find("frozen");
-    if (frozen != bound.end()) {
-      auto on = on_off(frozen->second, "frozen");
+    auto frozen_arg = bound.find("frozen");
+    if (frozen_arg != bound.end()) {
+      auto on = on_off(frozen_arg->second, "frozen");
       if (!on) ok = false;
-      else s.frozen = *on;
+      else frozen = *on;
     }
     if (!ok) return std::nullopt;
-    return s;
+    return frozen;
   }
 
   std::optional<bool> on_off(const Const& v, const std::string& what) {

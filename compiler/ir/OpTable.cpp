@@ -487,8 +487,8 @@ Expr maxpool_grad_tiled(const LowerArgs& a, const Covering& cov) {
 Lowered maxpool_grad_lower(const LowerArgs& a) {
   const Type &x = *a.in_types[0], &dy = *a.in_types[1];
   const size_t n = size_t(spatial_rank(x));
-  Covering tiled = covering_outputs(a.node.attrs, spatial_vars(a), dy);
-  if (!tiled.window) return define(a, maxpool_grad_tiled(a, tiled));
+  const Covering cov = covering_outputs(a.node.attrs, spatial_vars(a), dy);
+  if (!cov.window) return define(a, maxpool_grad_tiled(a, cov));
   // Which tap of each window holds its maximum, computed once per window.
   std::vector<Halide::Var> ov;
   for (size_t k = 0; k < n + 2; ++k) ov.emplace_back("o" + std::to_string(k));
@@ -500,7 +500,6 @@ Lowered maxpool_grad_lower(const LowerArgs& a) {
   // argmax gives the taps innermost first; store their row-major index.
   where(ov) = n == 2 ? arg[1] * int(a.node.attrs[1]) + arg[0] : arg[0];
   where.compute_root().parallel(ov.back());
-  Covering cov = covering_outputs(a.node.attrs, spatial_vars(a), dy);
   Expr tap_index = n == 2 ? cov.tap[0] * int(a.node.attrs[1]) + cov.tap[1] : cov.tap[0];
   Expr c = a.vars[n], b = a.vars[n + 1];
   std::vector<Expr> o = image_at(cov.out, c, b);

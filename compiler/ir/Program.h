@@ -4,6 +4,7 @@
 #pragma once
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -35,12 +36,6 @@ struct TrainConfig {
   SourceLoc loc;
 };
 
-// Per-layer settings of a parameter (from its layer's arguments).
-struct ParamSettings {
-  bool frozen = false;  // never updated by training
-  double l1 = -1, l2 = -1;  // the layer's own penalties; < 0: the model's (train section l1, l2)
-};
-
 struct Program {
   std::string name;         // the model's name
   std::string source_file;  // the .nn file it came from
@@ -54,7 +49,7 @@ struct Program {
   int loss = -1;            // scalar
   int output = -1;          // the model's prediction (softmax applied for cross_entropy)
   std::vector<int> params;
-  std::map<int, ParamSettings> param_settings;  // param node -> its layer's settings, where given
+  std::set<int> frozen;  // params of layers with frozen = on: training leaves them unchanged
 
   // Training part (passes/Autodiff.cpp, passes/Optimizer.cpp)
   std::vector<int> grads;       // d loss / d params[i]

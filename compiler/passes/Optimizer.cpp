@@ -76,12 +76,12 @@ class UpdateBuilder {
     if (n.name.size() < suffix.size() || n.name.compare(n.name.size() - suffix.size(), suffix.size(), suffix) != 0)
       return grad;
     const std::string layer = n.name.substr(0, n.name.size() - suffix.size());
-    auto own = p_.param_settings.find(param);
-    for (const char* kind : {"l2", "l1"}) {
-      const double own_value = own == p_.param_settings.end() ? -1 : (kind[1] == '2' ? own->second.l2 : own->second.l1);
-      std::string name = own_value >= 0 ? layer + "." + kind : kind;
-      if (own_value < 0 && !p_.train.hypers.count(kind)) continue;
-      int term = kind[1] == '2' ? param : g_.add(Op::Sign, {param}, loc_);
+    for (const std::string kind : {"l2", "l1"}) {
+      // The layer's own setting (LAYER.l2) takes the place of the model's (l2).
+      const std::string own = layer + "." + kind;
+      const std::string name = p_.train.hypers.count(own) ? own : kind;
+      if (!p_.train.hypers.count(name)) continue;
+      int term = kind == "l2" ? param : g_.add(Op::Sign, {param}, loc_);
       grad = add(grad, scale(term, name));
     }
     return grad;

@@ -121,6 +121,7 @@ class Model {
         case K::OutOutput: outputs.push_back({role, buffers.size()}), buffer(p.output, nullptr); break;
         case K::OutParam: outputs.push_back({role, buffers.size()}), buffer(p.new_params[i], nullptr); break;
         case K::OutState: outputs.push_back({role, buffers.size()}), buffer(p.new_states[i], nullptr); break;
+        case K::OutProbe: buffer(nnc::codegen::probed_values(p)[i], nullptr); break;  // not read here
       }
     }
     int status = callables_.at(name).call_argv_fast(argv.size(), argv.data());
