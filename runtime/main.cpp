@@ -251,6 +251,14 @@ void set_option(TrainOptions& to, const std::string& name, double value, const s
     throw DataError(flag + ": unknown hyperparameter '" + name + "'; this model's are " + join(names));
   }
   if (value < 0) throw DataError(flag + " " + name + " must not be negative");
+  const ModelInfo& info = *nnc_model_info();
+  for (int i = 0; i < info.num_settings; ++i) {
+    const SettingInfo& s = info.settings[i];
+    if (name != s.name || (value < s.max && value >= s.min) || (!s.max_excluded && value == s.max)) continue;
+    std::ostringstream range;  // the optimizer table's range of the setting
+    range << "[" << s.min << ", " << s.max << (s.max_excluded ? ")" : "]");
+    throw DataError(flag + " " + name + " must lie in " + range.str());
+  }
   to.settings[name] = value;
 }
 

@@ -26,17 +26,19 @@ struct StateInfo {
 };
 
 // A run-time setting of training (lr, momentum, beta1, weight_decay, l2,
-// ...) with its default from the .nn file; flags and tune --grid change it.
+// ...) with its default from the .nn file (or the optimizer table) and the
+// values it may take, [min, max] or [min, max); flags and tune --grid change it.
 struct SettingInfo {
   const char* name;
   double default_value;
+  double min, max;
+  bool max_excluded;
 };
 
-// A run-time scalar of the train step (passes/Optimizer.h lists them): a
-// setting, or a value the runtime derives from the settings at each step.
+// A run-time scalar of the train step, by name: lr, step (the step count t,
+// from 1), dropout_seed, or a setting.
 struct HyperInfo {
   const char* name;
-  bool derived;
 };
 
 // A value of the forward pass that the probe pipeline returns (per sample).

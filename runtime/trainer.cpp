@@ -144,27 +144,19 @@ double Engine::scheduled_lr(const TrainOptions& o, int64_t epoch) const {
   return lr;
 }
 
-// The train step's scalars in the pipeline's order: the settings, and the
-// values passes/Optimizer.h derives from them and the step count t (from 1).
+// The train step's scalars in the pipeline's order, by name: lr (as
+// scheduled), the step count t (from 1), dropout's seed, and the settings.
+// The values derived from them (bias corrections, ...) are computed in the
+// train step itself (compiler/passes/Optimizers.h).
 std::vector<float> Engine::hyper_values(const TrainOptions& o, double lr, int64_t t) const {
-  auto setting = [&](const char* name) {
-    auto it = o.settings.find(name);
-    if (it == o.settings.end()) throw std::logic_error(std::string("the model has no setting ") + name);
-    return it->second;
-  };
   std::vector<float> values;
   for (int i = 0; i < info_.num_hypers; ++i) {
     const std::string name = info_.hypers[i].name;
     double v = 0;
     if (name == "lr") v = lr;
-    else if (!info_.hypers[i].derived) v = setting(name.c_str());
-    else if (name == "beta1_complement") v = 1 - setting("beta1");
-    else if (name == "beta2_complement") v = 1 - setting("beta2");
-    else if (name == "rho_complement") v = 1 - setting("rho");
-    else if (name == "bias_correction1") v = 1 / (1 - std::pow(setting("beta1"), double(t)));
-    else if (name == "bias_correction2") v = 1 / (1 - std::pow(setting("beta2"), double(t)));
-    else if (name == "decay") v = 1 - lr * setting("weight_decay");
+    else if (name == "step") v = double(t);
     else if (name == "dropout_seed") v = double(mix(o.seed, uint64_t(t)) & 0xffffff);  // exact in a float
+    else if (auto it = o.settings.find(name); it != o.settings.end()) v = it->second;
     else throw std::logic_error("the runtime does not know the value '" + name + "'");
     values.push_back(float(v));
   }

@@ -1,11 +1,13 @@
 #include "compiler/codegen/Emit.h"
 
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "compiler/ir/OpTable.h"
+#include "compiler/passes/Optimizers.h"
 
 namespace nnc::codegen {
 namespace fs = std::filesystem;
@@ -91,7 +93,7 @@ std::string model_info_source(const ir::Program& p, const std::vector<PipelineIR
       << ", InitKind::" << init_kind_name(n.init.kind) << ", " << n.init.a << ", " << n.init.b << ", "
       << n.init.fan_in << ", " << n.init.fan_out << ", "
       << (n.init.kind == ir::Init::Kind::Literal ? "literal_" + std::to_string(i) : std::string("nullptr")) << ", "
-      << quoted(n.loc.str()) << ", " << (p.frozen.count(p.params[i]) ? "true" : "false") << "},\n";
+      << quoted(n.loc.str()) << ", " << (p.is_frozen(p.params[i]) ? "true" : "false") << "},\n";
   }
   s << "};\n";
   s << "const StateInfo states[] = {\n";
@@ -99,12 +101,17 @@ std::string model_info_source(const ir::Program& p, const std::vector<PipelineIR
     s << "  {" << quoted(g.node(p.states[i]).name) << ", " << p.state_params[i] << "},\n";
   s << "};\n";
   s << "const SettingInfo settings[] = {\n";
-  for (const auto& [name, value] : p.train.hypers) s << "  {" << quoted(name) << ", " << number(value) << "},\n";
+  for (const auto& [name, value] : p.train.hypers) {
+    const passes::SettingDef* def = passes::find_setting(name);  // its range, from the optimizer table
+    if (!def) throw std::logic_error("the setting '" + name + "' is in no table");
+    s << "  {" << quoted(name) << ", " << number(value) << ", " << number(def->min) << ", "
+      << (std::isinf(def->max) ? std::string("__builtin_inf()") : number(def->max)) << ", "
+      << (def->max_excluded ? "true" : "false") << "},\n";
+  }
   s << "};\n";
-  // The pipeline's scalars: settings, or values the runtime derives from them.
+  // The pipeline's scalars by name: lr, step, dropout_seed and the settings.
   s << "const HyperInfo hypers[] = {\n";
-  for (int id : p.hypers)
-    s << "  {" << quoted(g.node(id).name) << ", " << (p.train.hypers.count(g.node(id).name) ? "false" : "true") << "},\n";
+  for (int id : p.hypers) s << "  {" << quoted(g.node(id).name) << "},\n";
   s << "};\n";
   s << "const ProbeInfo probes[] = {\n";
   const std::vector<int> probes = probed_values(p);

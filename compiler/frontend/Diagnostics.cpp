@@ -5,11 +5,6 @@
 
 namespace nnc {
 
-std::string SourceLoc::str() const {
-  if (!valid()) return file;
-  return file + ":" + std::to_string(line) + ":" + std::to_string(col);
-}
-
 void Diagnostics::add_source(const std::string& file, const std::string& text) {
   std::vector<std::string> lines;
   std::istringstream in(text);

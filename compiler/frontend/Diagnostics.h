@@ -7,15 +7,9 @@
 #include <string>
 #include <vector>
 
-namespace nnc {
+#include "compiler/support/SourceLoc.h"
 
-struct SourceLoc {
-  std::string file;  // as the user named it (or the stdlib path)
-  int line = 0;      // 1-based; 0 = no position
-  int col = 0;       // 1-based
-  bool valid() const { return line > 0; }
-  std::string str() const;  // "file:line:col"
-};
+namespace nnc {
 
 class Diagnostics {
  public:

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/frontend/Diagnostics.h"
+#include "compiler/support/SourceLoc.h"
 
 namespace nnc::ir {
 

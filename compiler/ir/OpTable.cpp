@@ -779,6 +779,18 @@ Lowered root_div_lower(const LowerArgs& a) {
   return define(a, in_at(a, 0) / (Halide::sqrt(in_at(a, 1)) + a.in[2]()));
 }
 
+// one_minus(x) = 1 - x, reciprocal(x) = 1 / x, pow(x, y) = x^y: elementwise,
+// used on scalars for the optimizers' derived values (passes/Optimizers.h).
+// pow has no gradient: nothing differentiates through the update.
+std::vector<int> one_minus_grad(Graph& g, const Node& n, int dy) { return {g.add(Op::Neg, {dy}, n.loc)}; }
+Lowered one_minus_lower(const LowerArgs& a) { return define(a, 1.0f - in_at(a, 0)); }
+// d(1/x)/dx = -1/x^2 = -y^2
+std::vector<int> reciprocal_grad(Graph& g, const Node& n, int dy) {
+  return {g.add(Op::Neg, {g.add(Op::Mul, {dy, g.add(Op::Mul, {n.id, n.id}, n.loc)}, n.loc)}, n.loc)};
+}
+Lowered reciprocal_lower(const LowerArgs& a) { return define(a, 1.0f / in_at(a, 0)); }
+Lowered pow_lower(const LowerArgs& a) { return define(a, Halide::pow(in_at(a, 0), in_at(a, 1))); }
+
 }  // namespace
 
 const OpDef& op_def(Op op) {
@@ -829,6 +841,9 @@ const OpDef& op_def(Op op) {
       {Op::Scale,       {"scale",              2, S::Elementwise, scale_shape,              scale_grad,          scale_lower}},
       {Op::Sign,        {"sign",               1, S::Elementwise, same_as_first,            nullptr,             sign_lower}},
       {Op::RootDiv,     {"root_div",           3, S::Elementwise, root_div_shape,           nullptr,             root_div_lower}},
+      {Op::OneMinus,    {"one_minus",          1, S::Elementwise, same_as_first,            one_minus_grad,      one_minus_lower}},
+      {Op::Reciprocal,  {"reciprocal",         1, S::Elementwise, same_as_first,            reciprocal_grad,     reciprocal_lower}},
+      {Op::Pow,         {"pow",                2, S::Elementwise, same_types,               nullptr,             pow_lower}},
   };
   return table.at(op);
 }

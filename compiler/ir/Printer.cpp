@@ -1,16 +1,12 @@
+#include <algorithm>
+#include <map>
 #include <ostream>
+#include <string>
 
 #include "compiler/ir/OpTable.h"
 #include "compiler/ir/Program.h"
 
 namespace nnc::ir {
-
-static void print_ids(std::ostream& out, const char* label, const std::vector<int>& ids) {
-  if (ids.empty()) return;
-  out << "  " << label << ":";
-  for (int id : ids) out << " %" << id;
-  out << "\n";
-}
 
 void print(std::ostream& out, const Program& p) {
   out << "model " << p.name << " {\n";
@@ -34,16 +30,13 @@ void print(std::ostream& out, const Program& p) {
     out << "\n";
   }
   out << "  roles:\n";
-  out << "  input: %" << p.input << "\n";
-  if (p.target >= 0) out << "  target: %" << p.target << (p.classes ? " classes=" + std::to_string(p.classes) : "") << "\n";
-  if (p.loss >= 0) out << "  loss: %" << p.loss << "\n";
-  out << "  output: %" << p.output << "\n";
-  print_ids(out, "params", p.params);
-  print_ids(out, "grads", p.grads);
-  print_ids(out, "states", p.states);
-  print_ids(out, "new_params", p.new_params);
-  print_ids(out, "new_states", p.new_states);
-  print_ids(out, "hypers", p.hypers);
+  p.for_each_role([&](const char* role, Program::RoleKind, const int* ids, size_t count) {
+    if (count == 0 || ids[0] < 0) return;  // unset: no target, no loss, no gradients yet
+    out << "  " << role << ":";
+    for (size_t i = 0; i < count; ++i) out << " %" << ids[i];
+    if (std::string(role) == "target" && p.classes) out << " classes=" << p.classes;
+    out << "\n";
+  });
   out << "}\n";
 }
 
@@ -93,16 +86,41 @@ std::string verify(const Program& p) {
       return where + ": " + e.what();
     }
   }
-  auto is = [&](int id, Op op) { return id >= 0 && id < g.size() && g.node(id).op == op; };
-  if (!is(p.input, Op::Input)) return "the input role does not name an input node";
-  if (p.target >= 0 && !is(p.target, Op::Target)) return "the target role does not name a target node";
-  for (int id : p.params)
-    if (!is(id, Op::Param)) return "params role names %" + std::to_string(id) + ", not a param";
-  for (int id : p.states)
-    if (!is(id, Op::State)) return "states role names %" + std::to_string(id) + ", not a state";
+  // Every role names nodes of the graph, of its kind; a single role may be unset (-1),
+  // except the input.
+  std::string problem;
+  p.for_each_role([&](const char* role, Program::RoleKind kind, const int* ids, size_t count) {
+    static const std::map<Program::RoleKind, std::pair<Op, const char*>> leaf = {
+        {Program::RoleKind::Input, {Op::Input, "an input"}},   {Program::RoleKind::Target, {Op::Target, "a target"}},
+        {Program::RoleKind::Param, {Op::Param, "a param"}},    {Program::RoleKind::State, {Op::State, "a state"}},
+        {Program::RoleKind::Hyper, {Op::Hyper, "a hyper"}}};
+    for (size_t i = 0; i < count && problem.empty(); ++i) {
+      const int id = ids[i];
+      if (id == -1 && count == 1 && kind != Program::RoleKind::Input) continue;
+      const std::string named = std::string(role) + " role names %" + std::to_string(id);
+      if (id < 0 || id >= g.size()) problem = named + ", not a node";
+      else if (kind != Program::RoleKind::Any && g.node(id).op != leaf.at(kind).first)
+        problem = named + ", not " + leaf.at(kind).second;
+    }
+  });
+  if (!problem.empty()) return problem;
+  for (int id : p.frozen)
+    if (std::find(p.params.begin(), p.params.end(), id) == p.params.end())
+      return "frozen role names %" + std::to_string(id) + ", which is not in params";
   if (!p.grads.empty() && p.grads.size() != p.params.size()) return "one gradient per param expected";
+  for (size_t i = 0; i < p.grads.size(); ++i)
+    if (g.node(p.grads[i]).type != g.node(p.params[i]).type) return "a param's gradient has another type";
+  if (!p.new_params.empty() && p.new_params.size() != p.params.size()) return "one update per param expected";
   for (size_t i = 0; i < p.new_params.size(); ++i)
     if (g.node(p.new_params[i]).type != g.node(p.params[i]).type) return "a param's update changes its type";
+  if (p.new_states.size() != p.states.size() || p.state_params.size() != p.states.size())
+    return "one update and one param per state expected";
+  for (size_t i = 0; i < p.states.size(); ++i) {
+    if (p.state_params[i] < 0 || size_t(p.state_params[i]) >= p.params.size())
+      return "state " + std::to_string(i) + " belongs to no param";
+    if (g.node(p.new_states[i]).type != g.node(p.states[i]).type) return "a state's update changes its type";
+  }
+  if (p.loss >= 0 && g.node(p.loss).type != f32({})) return "the loss is not a scalar";
   return "";
 }
 

@@ -2,9 +2,9 @@
 // training settings from the .nn file. Sema fills the forward part; the
 // autodiff and optimizer passes add the backward part and the update.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <map>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -17,12 +17,13 @@ struct TrainConfig {
   std::string data;        // "builtin.or", "fashion_mnist", a CSV path or an IDX directory
   std::string test_data;   // as data; empty: the data set's own test split, if any
   std::string validation;  // a fraction of the training data ("0.1") or a data source; empty: none
-  std::string optimizer = "sgd";  // sgd, adagrad, rmsprop, adam, adamw
-  bool nesterov = false;          // sgd only
-  // The run-time hyperparameters the .nn file sets or the optimizer needs,
-  // with their defaults: lr, momentum, beta1, beta2, eps, rho, weight_decay,
-  // l1, l2, LAYER.l1, LAYER.l2. The generated program can override each.
-  std::map<std::string, double> hypers{{"lr", 0.01}};
+  std::string optimizer = "sgd";  // a row of the optimizer table (passes/Optimizers.h); sgd by default
+  bool nesterov = false;          // sgd's switch
+  // The run-time settings, each with its default: those the .nn file sets
+  // (lr, momentum, ..., l1, l2, LAYER.l1, LAYER.l2; Sema), and the rest of
+  // the optimizer's settings with the optimizer table's defaults (filled in
+  // by passes/Optimizer.cpp). The generated program can override each.
+  std::map<std::string, double> hypers;
   std::string schedule = "constant";  // learning rate per epoch: constant, step, cosine
   int64_t schedule_every = 1;         // step: every this many epochs ...
   double schedule_gamma = 0.1;        // ... the rate is multiplied by this
@@ -42,6 +43,11 @@ struct Program {
   Graph graph;
   TrainConfig train;
 
+  // Roles: which nodes of the graph play which part. Every field below that
+  // holds node ids is listed once more in for_each_role, the one place passes
+  // that renumber nodes (dead code elimination), verify() and print() read them
+  // from; a new role field goes there too, or those passes would miss it.
+
   // Forward part (Sema)
   int input = -1;           // x
   int target = -1;          // t
@@ -49,16 +55,45 @@ struct Program {
   int loss = -1;            // scalar
   int output = -1;          // the model's prediction (softmax applied for cross_entropy)
   std::vector<int> params;
-  std::set<int> frozen;  // params of layers with frozen = on: training leaves them unchanged
+  std::vector<int> frozen;  // the params of layers with frozen = on: training leaves them unchanged
 
   // Training part (passes/Autodiff.cpp, passes/Optimizer.cpp)
   std::vector<int> grads;       // d loss / d params[i]
   std::vector<int> states;      // optimizer state leaves (velocities, moments)
-  std::vector<int> state_params;  // for each state, the index in params of the param it belongs to
+  std::vector<int> state_params;  // for each state, the index in params (not a node id) of its param
   std::vector<int> new_params;  // params[i] after one step
   std::vector<int> new_states;  // states[i] after one step
-  std::vector<int> hypers;      // run-time scalars: lr, momentum, ... (TrainConfig::hypers and the
-                                //   per-step values the runtime derives, see passes/Optimizer.h)
+  std::vector<int> hypers;      // run-time scalars of the train step: the settings (TrainConfig::hypers),
+                                //   lr, the step count and dropout's seed (passes/Optimizers.h)
+
+  bool is_frozen(int param) const { return std::find(frozen.begin(), frozen.end(), param) != frozen.end(); }
+
+  // What every node of a role must be: a leaf of one kind, or any node.
+  enum class RoleKind { Any, Input, Target, Param, State, Hyper };
+  // Calls fn(name, kind, ids, count) for every role field, in print order:
+  // `count` ids from `ids` (a single id may be -1: not set). ids points into
+  // the program, so a pass may renumber them in place.
+  template <class Fn>
+  void for_each_role(Fn&& fn) { each_role(*this, fn); }
+  template <class Fn>
+  void for_each_role(Fn&& fn) const { each_role(*this, fn); }
+
+ private:
+  template <class P, class Fn>
+  static void each_role(P& p, Fn& fn) {
+    using K = RoleKind;
+    fn("input", K::Input, &p.input, size_t(1));
+    fn("target", K::Target, &p.target, size_t(1));
+    fn("loss", K::Any, &p.loss, size_t(1));
+    fn("output", K::Any, &p.output, size_t(1));
+    fn("params", K::Param, p.params.data(), p.params.size());
+    fn("frozen", K::Param, p.frozen.data(), p.frozen.size());
+    fn("grads", K::Any, p.grads.data(), p.grads.size());
+    fn("states", K::State, p.states.data(), p.states.size());
+    fn("new_params", K::Any, p.new_params.data(), p.new_params.size());
+    fn("new_states", K::Any, p.new_states.data(), p.new_states.size());
+    fn("hypers", K::Hyper, p.hypers.data(), p.hypers.size());
+  }
 };
 
 // `nnc --emit=ir` and `--emit=grad`: the graph as text, one node a line,

@@ -5,12 +5,12 @@ namespace nnc::passes {
 void eliminate_dead_code(ir::Program& p) {
   const ir::Graph& old = p.graph;
   std::vector<bool> live(size_t(old.size()), false);
-  auto mark = [&](int id) {
-    if (id >= 0) live[size_t(id)] = true;
-  };
-  for (int id : {p.input, p.target, p.loss, p.output}) mark(id);
-  for (const auto* ids : {&p.params, &p.grads, &p.states, &p.new_params, &p.new_states, &p.hypers})
-    for (int id : *ids) mark(id);
+  // Every role keeps its nodes; for_each_role lists them all, so a new role
+  // cannot be dropped or left pointing at another node's old number.
+  p.for_each_role([&](const char*, ir::Program::RoleKind, const int* ids, size_t count) {
+    for (size_t i = 0; i < count; ++i)
+      if (ids[i] >= 0) live[size_t(ids[i])] = true;
+  });
   // Creation order is topological, so one backward sweep reaches every operand.
   for (int id = old.size() - 1; id >= 0; --id)
     if (live[size_t(id)])
@@ -28,12 +28,10 @@ void eliminate_dead_code(ir::Program& p) {
       renumbered[size_t(n.id)] = kept.add(n.op, inputs, n.loc, n.attrs);
     }
   }
-  auto remap = [&](int& id) {
-    if (id >= 0) id = renumbered[size_t(id)];
-  };
-  for (int* id : {&p.input, &p.target, &p.loss, &p.output}) remap(*id);
-  for (auto* ids : {&p.params, &p.grads, &p.states, &p.new_params, &p.new_states, &p.hypers})
-    for (int& id : *ids) remap(id);
+  p.for_each_role([&](const char*, ir::Program::RoleKind, int* ids, size_t count) {
+    for (size_t i = 0; i < count; ++i)
+      if (ids[i] >= 0) ids[i] = renumbered[size_t(ids[i])];
+  });
   p.graph = std::move(kept);
 }
 

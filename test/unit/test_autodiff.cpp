@@ -305,15 +305,13 @@ void expect_matches_closed_form(const OptimizerCase& c) {
   for (int t = 1; t <= 3; ++t) {
     m.x = random_values(B * in, 20 + unsigned(t), -2, 2);
     m.t = random_values(B * out, 30 + unsigned(t));
-    // The train step's scalars: the settings, and the values derived from them.
+    // The train step's scalars, as the runtime supplies them: the settings
+    // and the step count. What the rules derive from them (1 - beta, the bias
+    // corrections, decoupled decay) the graph computes; `update` computes
+    // them here independently, in double.
     m.hyper.clear();
     for (const auto& [name, v] : c.settings) m.hyper[name] = float(v);
-    m.hyper["beta1_complement"] = float(1 - setting("beta1"));
-    m.hyper["beta2_complement"] = float(1 - setting("beta2"));
-    m.hyper["rho_complement"] = float(1 - setting("rho"));
-    m.hyper["bias_correction1"] = float(1 / (1 - std::pow(setting("beta1"), t)));
-    m.hyper["bias_correction2"] = float(1 / (1 - std::pow(setting("beta2"), t)));
-    m.hyper["decay"] = float(1 - setting("lr") * setting("weight_decay"));
+    m.hyper["step"] = float(t);
 
     const std::vector<double>&W = param[0], &bias = param[1];
     std::vector<double> y(B * out), gw(in * out, 0.0), gb(out, 0.0);
@@ -352,6 +350,36 @@ void expect_matches_closed_form(const OptimizerCase& c) {
       }
     m.params = r.new_params;
     m.states = r.new_states;
+  }
+}
+
+// The scalars the runtime must supply are exactly lr, the step count (adam
+// and adamw only) and the optimizer's settings: nothing derived.
+TEST(Optimizer, TrainStepReadsOnlySettingsAndStep) {
+  for (const char* optimizer : {"sgd", "adagrad", "rmsprop", "adam", "adamw"}) {
+    Model m;
+    m.p.train.optimizer = optimizer;
+    int x = m.input(2);
+    int w = m.param("dense.weight", {2, 1}, {0.5f, -0.5f});
+    m.p.output = m.add(Op::MatMul, {x, w});
+    m.p.loss = m.add(Op::SquaredError, {m.p.output, m.target(1)});
+    m.compile();
+    std::vector<std::string> names;
+    for (int id : m.p.hypers) names.push_back(m.p.graph.node(id).name);
+    const std::map<std::string, std::vector<std::string>> expected = {
+        {"sgd", {"lr", "momentum"}},
+        {"adagrad", {"lr", "eps"}},
+        {"rmsprop", {"lr", "rho", "eps"}},
+        {"adam", {"lr", "beta1", "beta2", "step", "eps"}},
+        {"adamw", {"lr", "beta1", "beta2", "step", "eps", "weight_decay"}}};
+    std::vector<std::string> sorted = names, want = expected.at(optimizer);
+    std::sort(sorted.begin(), sorted.end());
+    std::sort(want.begin(), want.end());
+    EXPECT_EQ(sorted, want) << optimizer;
+    // Every setting the update reads has a default from the optimizer table.
+    for (const std::string& name : names)
+      if (name != "lr" && name != "step") EXPECT_TRUE(m.p.train.hypers.count(name)) << optimizer << " " << name;
+    EXPECT_TRUE(m.p.train.hypers.count("lr")) << optimizer;
   }
 }
 
