@@ -31,7 +31,9 @@ int adagrad_update(UpdateBuilder& b, size_t i, int g) {
 int rmsprop_update(UpdateBuilder& b, size_t i, int g) {
   int mean = b.state(i, "square_mean", [&](int s) {
     int rho = b.setting("rho");
-    return b.add(b.scale(s, rho), b.scale(b.square(g), b.one_minus(rho)));
+    int kept = b.scale(s, rho);
+    int squared = b.square(g);
+    return b.add(kept, b.scale(squared, b.one_minus(rho)));
   });
   return b.sub(b.param(i), b.scale(b.root_div(g, mean), b.lr()));
 }
@@ -41,14 +43,19 @@ int rmsprop_update(UpdateBuilder& b, size_t i, int g) {
 int adam_step(UpdateBuilder& b, size_t i, int g) {
   int m = b.state(i, "moment1", [&](int s) {
     int beta1 = b.setting("beta1");
-    return b.add(b.scale(s, beta1), b.scale(g, b.one_minus(beta1)));
+    int kept = b.scale(s, beta1);
+    return b.add(kept, b.scale(g, b.one_minus(beta1)));
   });
   int v = b.state(i, "moment2", [&](int s) {
     int beta2 = b.setting("beta2");
-    return b.add(b.scale(s, beta2), b.scale(b.square(g), b.one_minus(beta2)));
+    int kept = b.scale(s, beta2);
+    int squared = b.square(g);
+    return b.add(kept, b.scale(squared, b.one_minus(beta2)));
   });
-  return b.root_div(b.scale(m, b.bias_correction(b.setting("beta1"))),
-                    b.scale(v, b.bias_correction(b.setting("beta2"))));
+  // One statement per node: the order of a call's arguments is unspecified.
+  int m_hat = b.scale(m, b.bias_correction(b.setting("beta1")));
+  int v_hat = b.scale(v, b.bias_correction(b.setting("beta2")));
+  return b.root_div(m_hat, v_hat);
 }
 
 // p' = p - lr step
@@ -61,7 +68,8 @@ int adam_update(UpdateBuilder& b, size_t i, int g) {
 int adamw_update(UpdateBuilder& b, size_t i, int g) {
   int step = adam_step(b, i, g);
   int decay = b.one_minus(b.times(b.lr(), b.setting("weight_decay")));
-  return b.sub(b.scale(b.param(i), decay), b.scale(step, b.lr()));
+  int decayed = b.scale(b.param(i), decay);
+  return b.sub(decayed, b.scale(step, b.lr()));
 }
 
 const SettingDef kWeightDecay{"weight_decay", kOnlyWhenSet};
