@@ -489,6 +489,31 @@ TEST(OpForward, RootDiv) {
   expect_near_all(net.eval(y), want);
 }
 
+// one_minus, reciprocal, pow: the optimizers' derived scalars (passes/Optimizers.h),
+// elementwise on any shape.
+TEST(OpForward, OneMinus) { check_elementwise(Op::OneMinus, 1, [](Args a) { return 1.0 - a[0]; }); }
+TEST(OpForward, Reciprocal) {
+  check_elementwise(Op::Reciprocal, 1, [](Args a) { return 1.0 / a[0]; }, random_values(kBatch * kOut, 38, 0.5f, 2.0f));
+}
+TEST(OpForward, Pow) {
+  Net net;
+  Values x = random_values(kBatch * kOut, 39, 0.1f, 1.0f), y = random_values(kBatch * kOut, 40, 1.0f, 5.0f);
+  int p = net.add(Op::Pow, {net.input({kOut}, x), net.input({kOut}, y)});
+  std::vector<double> want(x.size());
+  for (size_t e = 0; e < x.size(); ++e) want[e] = std::pow(double(x[e]), double(y[e]));
+  expect_near_all(net.eval(p), want);
+}
+// On scalars, as the optimizer pass composes them: adam's bias correction
+// 1 / (1 - beta2^t) at t = 3.
+TEST(OpForward, BiasCorrectionOfScalars) {
+  Net net;
+  int beta = net.hyper("beta2", 0.999f), t = net.hyper("step", 3.0f);
+  int c = net.add(Op::Reciprocal, {net.add(Op::OneMinus, {net.add(Op::Pow, {beta, t})})});
+  EXPECT_EQ(net.graph.node(c).type, nnc::ir::f32({}));
+  const double beta_f = double(0.999f);  // the setting arrives as a float
+  expect_near_all(net.eval(c), {1 / (1 - beta_f * beta_f * beta_f)}, 1e-4);
+}
+
 // ---- images: convolution, pooling, reshaping ------------------------------------
 //
 // An image value is [B, C, H, W] (2-D) or [B, C, W] (1-D), row-major. The
@@ -819,7 +844,7 @@ const std::set<Op> kTestedOps = {
     Op::Tanh,    Op::TanhGrad,         Op::Relu,             Op::ReluGrad,     Op::Softmax,          Op::SoftmaxGrad,
     Op::SquaredError, Op::SquaredErrorGrad, Op::CrossEntropy, Op::CrossEntropyGrad, Op::MeanSquaredError,
     Op::MeanSquaredErrorGrad, Op::BinaryCrossEntropy, Op::BinaryCrossEntropyGrad, Op::Dropout, Op::DropoutGrad,
-    Op::Scale, Op::Sign, Op::RootDiv,
+    Op::Scale, Op::Sign, Op::RootDiv, Op::OneMinus, Op::Reciprocal, Op::Pow,
     Op::Conv,    Op::ConvGradInput,    Op::ConvGradWeight,   Op::MaxPool,      Op::MaxPoolGrad,      Op::AvgPool,
     Op::AvgPoolGrad, Op::Reshape,
 };
@@ -913,6 +938,10 @@ void check_elementwise_gradient(Op op, Values first = {}) {
   check_gradient(net, net.add(op, leaves), wrt);
 }
 
+TEST(OpGradient, OneMinus) { check_elementwise_gradient<1>(Op::OneMinus); }
+TEST(OpGradient, Reciprocal) {
+  check_elementwise_gradient<1>(Op::Reciprocal, random_values(kBatch * kOut, 49, 0.5f, 2.0f));
+}
 TEST(OpGradient, Add) { check_elementwise_gradient<2>(Op::Add); }
 TEST(OpGradient, Sub) { check_elementwise_gradient<2>(Op::Sub); }
 TEST(OpGradient, Mul) { check_elementwise_gradient<2>(Op::Mul); }
