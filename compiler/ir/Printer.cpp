@@ -104,6 +104,16 @@ std::string verify(const Program& p) {
     }
   });
   if (!problem.empty()) return problem;
+  // ... and every leaf has its role, or no pipeline would receive its value.
+  std::vector<bool> in_role(size_t(g.size()), false);
+  p.for_each_role([&](const char*, Program::RoleKind kind, const int* ids, size_t count) {
+    if (kind != Program::RoleKind::Any)
+      for (size_t i = 0; i < count; ++i)
+        if (ids[i] >= 0) in_role[size_t(ids[i])] = true;
+  });
+  for (const Node& n : g.nodes())
+    if (n.inputs.empty() && !in_role[size_t(n.id)])
+      return "%" + std::to_string(n.id) + " (" + op_name(n.op) + " \"" + n.name + "\") is in no role";
   for (int id : p.frozen)
     if (std::find(p.params.begin(), p.params.end(), id) == p.params.end())
       return "frozen role names %" + std::to_string(id) + ", which is not in params";

@@ -4,9 +4,9 @@
 
 namespace nnc::passes {
 
-// Keeps the nodes that the program's outputs (loss, output, new params, new
-// states) depend on, and every role's leaf; renumbers the rest in order and
-// rewrites the roles. Autodiff leaves dead nodes behind on purpose: gradient
+// Keeps every node a role names (Program::for_each_role: the outputs, the
+// leaves, the frozen params, ...) and the nodes they depend on; renumbers
+// the rest in order and rewrites every role. Autodiff leaves dead nodes behind on purpose: gradient
 // rules build every operand's gradient, and the input's (d loss / d x) is
 // never used.
 void eliminate_dead_code(ir::Program& program);
