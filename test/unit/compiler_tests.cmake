@@ -4,9 +4,11 @@
 #                      shape rules' errors
 #   test_autodiff.cpp  passes::differentiate and the SGD update end to end
 #                      through codegen::lower_program, JIT-compiled in process
+#   test_roles.cpp     roles survive dead code elimination; verify() checks each
 include(GoogleTest)
 add_executable(nnc_compiler_tests
   ${PROJECT_SOURCE_DIR}/test/unit/test_ops.cpp
-  ${PROJECT_SOURCE_DIR}/test/unit/test_autodiff.cpp)
+  ${PROJECT_SOURCE_DIR}/test/unit/test_autodiff.cpp
+  ${PROJECT_SOURCE_DIR}/test/unit/test_roles.cpp)
 target_link_libraries(nnc_compiler_tests PRIVATE nnc_compiler GTest::gtest_main)
 gtest_discover_tests(nnc_compiler_tests DISCOVERY_TIMEOUT 60)
