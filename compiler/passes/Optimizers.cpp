@@ -9,15 +9,13 @@ namespace nnc::passes {
 namespace {
 
 using Decay = OptimizerDef::Decay;
-constexpr double kInf = std::numeric_limits<double>::infinity();
 
 // The update rules, PyTorch's conventions; g is the gradient with penalties.
 
 // v' = momentum v + g;  p' = p - lr v'   (nesterov: p - lr (g + momentum v'))
 int sgd_update(UpdateBuilder& b, size_t i, int g) {
-  int momentum = -1;
-  int v = b.state(i, "velocity", [&](int s) { return b.add(b.scale(s, momentum = b.setting("momentum")), g); });
-  int step = b.train().nesterov ? b.add(g, b.scale(v, momentum)) : v;
+  int v = b.state(i, "velocity", [&](int s) { return b.add(b.scale(s, b.setting("momentum")), g); });
+  int step = b.train().nesterov ? b.add(g, b.scale(v, b.setting("momentum"))) : v;
   return b.sub(b.param(i), b.scale(step, b.lr()));
 }
 
