@@ -1,7 +1,6 @@
 // The commands that use a model's weights without training them: eval,
 // predict, info and bench.
 #include <CLI/CLI.hpp>
-#include <HalideRuntime.h>
 
 #include <algorithm>
 #include <cstdio>

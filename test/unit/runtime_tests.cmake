@@ -1,7 +1,8 @@
 # Unit tests of the runtime support library (nnc_runtime_support, defined in
 # runtime/CMakeLists.txt): datasets, safetensors, progress, RNG,
-# augmentation, metrics. The top-level CMakeLists has already run
-# find_package(GTest) and enable_testing().
+# augmentation, metrics, the train settings' table, ModelInfo look-ups.
+# The top-level CMakeLists has already run find_package(GTest) and
+# enable_testing().
 #
 # NNC_ROOT is the repository root; it defaults to PROJECT_SOURCE_DIR so the
 # fragment also works when included from a scratch project elsewhere.
@@ -17,6 +18,8 @@ add_executable(nnc_runtime_tests
   ${NNC_ROOT}/test/unit/test_progress.cpp
   ${NNC_ROOT}/test/unit/test_augment.cpp
   ${NNC_ROOT}/test/unit/test_metrics.cpp
+  ${NNC_ROOT}/test/unit/test_train_settings.cpp
+  ${NNC_ROOT}/test/unit/test_model_info.cpp
 )
 target_link_libraries(nnc_runtime_tests PRIVATE nnc_runtime_support GTest::gtest_main)
 gtest_discover_tests(nnc_runtime_tests)
