@@ -124,7 +124,8 @@ class Engine {
   // One train step on the batch; the updated weights and state become
   // current, except frozen params'.
   float step(Batch& batch, int64_t size, const std::vector<float>& hypers, const std::vector<bool>& frozen);
-  // The train step's scalars at a step (from 1) with a learning rate.
+  // The train step's scalars at a step (from 1) with a learning rate, and
+  // the schedule's learning rate of an epoch (trainer.cpp, beside the loop).
   std::vector<float> hyper_values(const TrainOptions& o, double lr, int64_t step) const;
   double scheduled_lr(const TrainOptions& o, int64_t epoch) const;
   // Counts the right predictions of a batch (and into `confusion`).

@@ -21,6 +21,8 @@ class App;
 
 namespace nnc::rt {
 
+// The values: model_train_settings() (the members' initial values are
+// placeholders; the table's defaults are the defaults).
 struct TrainSettings {
   std::string data;        // training data: builtin.NAME, fashion_mnist, an IDX directory or a CSV file
   std::string test;        // evaluated after every epoch; "": the data set's own test split, if any

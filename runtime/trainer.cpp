@@ -35,7 +35,7 @@ uint64_t mix(uint64_t a, uint64_t b) {
 
 }  // namespace
 
-// ---- the step's scalars: the settings, the schedule's learning rate, the values derived from them ----
+// ---- the step's scalars: the settings, the scheduled rate, the values derived from them ----
 
 std::map<std::string, double> Engine::default_settings() const {
   std::map<std::string, double> settings;
@@ -189,10 +189,10 @@ int64_t TrainingLoop::train_epoch(int64_t epoch) {
   correct_ = resume_at > 0 ? st_.correct : 0;
   for (int64_t first = resume_at; first < data_.count; first += batch_) {
     const int64_t size = std::min(batch_, data_.count - first);
-    prepare_batch(epoch, first, size);
+    prepare_batch(epoch, first, size);  // gather, augment, standardise
     for (auto& observer : observers_) observer->before_step();
-    const float loss = train_step(epoch, first, size);
-    loss_sum_ += double(loss) * double(size);
+    const float loss = train_step(epoch, first, size);  // step; stop if it went wrong
+    loss_sum_ += double(loss) * double(size);             // account
     if (accuracy_applies_) engine_.accumulate_accuracy(buffers_.out.data(), data_, order_, first, size, correct_, nullptr);
     const int64_t done = first + size;
     const StepDone step{epoch, first, size, buffers_, loss_sum_ / double(done),
