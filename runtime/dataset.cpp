@@ -10,6 +10,7 @@
 #include <cstring>
 #include <charconv>
 #include <limits>
+#include <memory>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -49,14 +50,11 @@ std::string printable(const std::string& s) {
 
 // open() reports errno for a missing or unreadable file; a directory opens
 // fine but fails later with a vaguer error, so it is refused here.
-int open_for_reading(const std::string& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) fail(path + ": cannot open: " + std::strerror(errno));
+FileDescriptor open_for_reading(const std::string& path) {
+    FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (fd.get() < 0) fail(path + ": cannot open: " + std::strerror(errno));
     struct stat st {};
-    if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-        ::close(fd);
-        fail(path + ": cannot open: " + std::strerror(EISDIR));
-    }
+    if (::fstat(fd.get(), &st) == 0 && S_ISDIR(st.st_mode)) fail(path + ": cannot open: " + std::strerror(EISDIR));
     return fd;
 }
 
@@ -65,15 +63,19 @@ struct FileBytes {
     bool stream_cut = false;           // gzip stream ended before its trailer
 };
 
+// A zlib stream, closed (with its file) when it goes out of scope.
+struct GzClose {
+    void operator()(gzFile_s* gz) const { ::gzclose(gz); }
+};
+using GzStream = std::unique_ptr<gzFile_s, GzClose>;
+
 // Reads a whole file, decompressing it if it is gzipped. zlib's gz* functions
 // pass raw files through unchanged, so one path serves both.
 FileBytes read_maybe_gzipped(const std::string& path) {
-    const int fd = open_for_reading(path);
-    gzFile gz = ::gzdopen(fd, "rb");
-    if (gz == nullptr) {
-        ::close(fd);
-        fail(path + ": cannot open: out of memory");
-    }
+    FileDescriptor fd = open_for_reading(path);
+    GzStream gz(::gzdopen(fd.get(), "rb"));
+    if (!gz) fail(path + ": cannot open: out of memory");
+    fd.release();  // the stream owns it now
     // Grow with the data actually read, never with what a header claims, so
     // a corrupt header cannot trigger a huge allocation.
     FileBytes file;
@@ -81,13 +83,12 @@ FileBytes read_maybe_gzipped(const std::string& path) {
     for (;;) {
         const size_t used = file.bytes.size();
         file.bytes.resize(used + kChunk);
-        const int got = ::gzread(gz, file.bytes.data() + used, static_cast<unsigned>(kChunk));
+        const int got = ::gzread(gz.get(), file.bytes.data() + used, static_cast<unsigned>(kChunk));
         if (got < 0) {
             int code = 0;
-            std::string why = ::gzerror(gz, &code);
+            std::string why = ::gzerror(gz.get(), &code);
             // zlib prefixes the name it was given, "<fd:3>" after gzdopen; we name the file ourselves.
             if (why.rfind("<fd:", 0) == 0 && why.find(": ") != std::string::npos) why.erase(0, why.find(": ") + 2);
-            ::gzclose(gz);
             if (code == Z_ERRNO) fail(path + ": cannot read: " + why);
             fail(path + ": cannot read: " + why + " (corrupt gzip data); download the file again");
         }
@@ -95,9 +96,8 @@ FileBytes read_maybe_gzipped(const std::string& path) {
         if (got == 0) break;
     }
     int code = Z_OK;
-    ::gzerror(gz, &code);
+    ::gzerror(gz.get(), &code);
     file.stream_cut = (code == Z_BUF_ERROR);
-    ::gzclose(gz);
     return file;
 }
 

@@ -8,28 +8,41 @@
 
 namespace nnc::rt {
 
-std::string read_to_end(int fd, const std::string& path) {
+FileDescriptor& FileDescriptor::operator=(FileDescriptor&& other) noexcept {
+    if (this != &other) {
+        close();
+        fd_ = other.release();
+    }
+    return *this;
+}
+
+FileDescriptor::~FileDescriptor() { close(); }
+
+int FileDescriptor::release() {
+    const int fd = fd_;
+    fd_ = -1;
+    return fd;
+}
+
+int FileDescriptor::close() { return fd_ >= 0 ? ::close(release()) : 0; }
+
+std::string read_to_end(FileDescriptor fd, const std::string& path) {
     std::string bytes;
     char buf[1 << 16];
     for (;;) {
-        const ssize_t got = ::read(fd, buf, sizeof buf);
+        const ssize_t got = ::read(fd.get(), buf, sizeof buf);
         if (got < 0 && errno == EINTR) continue;
-        if (got < 0) {
-            const int err = errno;
-            ::close(fd);
-            throw DataError(path + ": cannot read: " + std::strerror(err));
-        }
+        if (got < 0) throw DataError(path + ": cannot read: " + std::strerror(errno));
         if (got == 0) break;
         bytes.append(buf, static_cast<size_t>(got));
     }
-    ::close(fd);
     return bytes;
 }
 
 std::string read_whole_file(const std::string& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw DataError(path + ": cannot open: " + std::strerror(errno));
-    return read_to_end(fd, path);
+    FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (fd.get() < 0) throw DataError(path + ": cannot open: " + std::strerror(errno));
+    return read_to_end(std::move(fd), path);
 }
 
 namespace {
@@ -45,20 +58,22 @@ std::string directory_of(const std::string& path) {
 
 }  // namespace
 
-AtomicFile::AtomicFile(const std::string& path) : path_(path), tmp_(path + ".tmp-" + std::to_string(::getpid())) {
-    fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd_ < 0) fail(path_ + ": cannot save: cannot create " + tmp_ + ": " + std::strerror(errno));
+AtomicFile::AtomicFile(const std::string& path)
+    : path_(path),
+      tmp_(path + ".tmp-" + std::to_string(::getpid())),
+      fd_(::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) {
+    if (fd_.get() < 0) fail(path_ + ": cannot save: cannot create " + tmp_ + ": " + std::strerror(errno));
 }
 
 AtomicFile::~AtomicFile() {
-    if (fd_ >= 0) ::close(fd_);
+    fd_.close();
     if (!committed_) ::unlink(tmp_.c_str());
 }
 
 void AtomicFile::write(const void* data, size_t n) {
     const auto* p = static_cast<const unsigned char*>(data);
     while (n > 0) {
-        const ssize_t put = ::write(fd_, p, n);
+        const ssize_t put = ::write(fd_.get(), p, n);
         if (put < 0 && errno == EINTR) continue;
         if (put < 0) fail(path_ + ": cannot save: writing " + tmp_ + " failed: " + std::strerror(errno));
         p += put;
@@ -69,10 +84,8 @@ void AtomicFile::write(const void* data, size_t n) {
 void AtomicFile::commit() {
     // fsync before rename: otherwise a crash can leave PATH naming a file
     // whose data never reached the disk.
-    if (::fsync(fd_) != 0) fail(path_ + ": cannot save: syncing " + tmp_ + " failed: " + std::strerror(errno));
-    const int rc_close = ::close(fd_);
-    fd_ = -1;
-    if (rc_close != 0) fail(path_ + ": cannot save: closing " + tmp_ + " failed: " + std::strerror(errno));
+    if (::fsync(fd_.get()) != 0) fail(path_ + ": cannot save: syncing " + tmp_ + " failed: " + std::strerror(errno));
+    if (fd_.close() != 0) fail(path_ + ": cannot save: closing " + tmp_ + " failed: " + std::strerror(errno));
     if (::rename(tmp_.c_str(), path_.c_str()) != 0)
         fail(path_ + ": cannot save: cannot replace it with " + tmp_ + ": " + std::strerror(errno) +
              "; remove it or choose another path");
@@ -81,11 +94,11 @@ void AtomicFile::commit() {
     // The rename itself is only durable once the directory is synced. PATH is
     // already replaced here, so a failure is reported but nothing is undone.
     const std::string dir = directory_of(path_);
-    const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd < 0) fail(path_ + ": saved, but cannot open directory " + dir + " to sync it: " + std::strerror(errno));
-    const int rc = ::fsync(dfd);
+    FileDescriptor dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (dfd.get() < 0) fail(path_ + ": saved, but cannot open directory " + dir + " to sync it: " + std::strerror(errno));
+    const int rc = ::fsync(dfd.get());
     const int err = errno;
-    ::close(dfd);
+    dfd.close();
     // Some filesystems cannot sync directories (EINVAL); nothing more can be done there.
     if (rc != 0 && err != EINVAL)
         fail(path_ + ": saved, but syncing directory " + dir + " failed: " + std::strerror(err));

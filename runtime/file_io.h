@@ -9,8 +9,27 @@
 
 namespace nnc::rt {
 
+// An open file descriptor, closed when it goes out of scope (or handed on
+// with release()).
+class FileDescriptor {
+public:
+    explicit FileDescriptor(int fd = -1) : fd_(fd) {}
+    FileDescriptor(FileDescriptor&& other) noexcept : fd_(other.release()) {}
+    FileDescriptor& operator=(FileDescriptor&& other) noexcept;
+    FileDescriptor(const FileDescriptor&) = delete;
+    FileDescriptor& operator=(const FileDescriptor&) = delete;
+    ~FileDescriptor();
+    int get() const { return fd_; }
+    int release();
+    // Closes it now; the result of close(2), whose failure can mean lost data.
+    int close();
+
+private:
+    int fd_;
+};
+
 // Reads FD to its end and closes it; PATH names the file in the error.
-std::string read_to_end(int fd, const std::string& path);
+std::string read_to_end(FileDescriptor fd, const std::string& path);
 
 // Opens PATH read-only and reads it whole.
 std::string read_whole_file(const std::string& path);
@@ -30,7 +49,7 @@ public:
 
 private:
     std::string path_, tmp_;
-    int fd_ = -1;
+    FileDescriptor fd_;
     bool committed_ = false;
 };
 

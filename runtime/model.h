@@ -62,29 +62,22 @@ struct ArgInfo {
 };
 
 // One AOT-compiled Halide pipeline, called through its argv entry point:
-// buffers as halide_buffer_t*, scalars as pointers to their value.
+// buffers as halide_buffer_t*, scalars as pointers to their value. The
+// runtime finds each by its name (find_pipeline), the name
+// compiler/codegen/Lower.cpp gives it: predict, evaluate, train_step, probe.
 struct PipelineInfo {
+  const char* name;
   int (*call)(void** args);
   int num_args;
   const ArgInfo* args;
 };
 
-struct TrainDefaults {
-  const char* data;
-  const char* test_data;
-  const char* validation;  // a fraction ("0.1"), a data source, or "" for none
-  const char* optimizer;   // sgd, adagrad, rmsprop, adam, adamw
-  bool nesterov;
-  int64_t batch, epochs;
-  bool shuffle;
-  uint64_t seed;
-  bool standardize;
-  const char* schedule;    // constant, step, cosine
-  int64_t schedule_every;
-  double schedule_gamma;
-  int64_t early_stop;      // patience in epochs; 0: off
-  int num_augment;
-  const Augmentation* augment;
+// The value a train setting has in the .nn file, by name and as text ("32",
+// "on", "builtin.xor"). runtime/train_settings.cpp holds each name's type and
+// its default where the list leaves it out.
+struct TrainDefault {
+  const char* name;
+  const char* value;
 };
 
 struct ModelInfo {
@@ -106,11 +99,16 @@ struct ModelInfo {
   const SettingInfo* settings;
   int num_hypers;
   const HyperInfo* hypers;
-  PipelineInfo predict, evaluate, train_step;
-  PipelineInfo probe;       // every forward value, for finding where training diverged
-  int num_probes;
-  const ProbeInfo* probes;
-  TrainDefaults defaults;
+  int num_pipelines;
+  const PipelineInfo* pipelines;
+  int num_probes;           // the values the probe pipeline returns: every forward value,
+  const ProbeInfo* probes;  //   for finding where training diverged
+  const char* optimizer;    // sgd, adagrad, rmsprop, adam, adamw: compiled into train_step
+  bool nesterov;
+  int num_train_defaults;
+  const TrainDefault* train_defaults;
+  int num_augment;          // applied in this order to each training image
+  const Augmentation* augment;
   const char* target;       // the Halide target the pipelines were compiled for
 };
 
@@ -120,6 +118,10 @@ inline int64_t elements(const int64_t* dims, int rank) {
   for (int i = 0; i < rank; ++i) n *= dims[i];
   return n;
 }
+
+// The pipeline of that name (runtime/model.cpp); a missing one is a
+// std::runtime_error naming the ones the model has.
+const PipelineInfo& find_pipeline(const ModelInfo& info, const char* name);
 
 }  // namespace nnc::rt
 

@@ -1,88 +1,28 @@
+// The training loop, written as a recipe: for every epoch, for every batch,
+// gather it, augment and standardise it, take a train step, account for its
+// loss; at the epoch's end evaluate, account, and tell the observers
+// (observers.h), which report, log, plot and save. Ctrl-C is caught by one
+// handler (CtrlC) and acted on in one place (TrainingLoop::stop_interrupted).
 #include "runtime/trainer.h"
-
-#include <HalideBuffer.h>
-#include <HalideRuntime.h>
-#include <malloc.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <csignal>
 #include <cmath>
+#include <csignal>
 #include <fstream>
+#include <memory>
 #include <numeric>
-#include <sstream>
-#include <stdexcept>
 
-#include "runtime/file_io.h"
-#include "runtime/progress.h"
+#include "runtime/observers.h"
+#include "runtime/rng.h"
 
 namespace nnc::rt {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-using Halide::Runtime::Buffer;
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
-
-// Halide's dims are the reverse of the row-major dims; the batch is outermost.
-std::vector<int> halide_sizes(const int64_t* dims, int rank, int64_t batch) {
-  std::vector<int> sizes;
-  for (int i = rank - 1; i >= 0; --i) sizes.push_back(int(dims[i]));
-  if (batch >= 0) sizes.push_back(int(batch));
-  return sizes;
-}
-
-std::string shape_text(const int64_t* dims, int rank) {
-  std::string s = "[";
-  for (int i = 0; i < rank; ++i) s += (i ? ", " : "") + std::to_string(dims[i]);
-  return s + "]";
-}
-
-std::string json_number(double v) {
-  if (!std::isfinite(v)) return "null";
-  std::ostringstream s;
-  s.precision(8);
-  s << v;
-  return s.str();
-}
-
-// "(v, v, ...)", as --trace prints vectors.
-std::string format_vector(const float* v, int64_t n) {
-  std::string s = "(";
-  for (int64_t k = 0; k < n; ++k) s += (k ? ", " : "") + json_number(v[k]);
-  return s + ")";
-}
-
-// Halide's default handler prints and aborts; ours keeps the message so the
-// failing call can throw it as a one-line error instead.
-std::string& halide_error_text() {
-  static std::string text;
-  return text;
-}
-void keep_halide_error(void*, const char* message) {
-  std::string& text = halide_error_text();
-  text = message;
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-}
-std::string take_halide_error() {
-  std::string text = halide_error_text().empty() ? "unknown Halide error" : halide_error_text();
-  halide_error_text().clear();
-  return text;
-}
-
-// Ctrl-C during training: the loop finishes its batch, saves a checkpoint
-// and returns. Installed only while train() runs.
-std::atomic<bool> interrupt_requested{false};
-extern "C" void request_interrupt(int) { interrupt_requested = true; }
-
-struct InterruptGuard {
-  using Handler = void (*)(int);
-  Handler previous;
-  InterruptGuard() : previous(std::signal(SIGINT, request_interrupt)) { interrupt_requested = false; }
-  ~InterruptGuard() { std::signal(SIGINT, previous); }
-};
 
 // A well-mixed 64-bit value of two (splitmix64's finaliser): per-step and
 // per-sample seeds that need no generator state.
@@ -93,43 +33,9 @@ uint64_t mix(uint64_t a, uint64_t b) {
   return z ^ (z >> 31);
 }
 
-std::string metric_text(const char* name, double v) { return std::string(name) + " " + json_number(v); }
-
 }  // namespace
 
-Engine::Engine(const ModelInfo& info) : info_(info) {
-  halide_set_error_handler(keep_halide_error);
-  // Each pipeline call allocates its intermediate buffers (megabytes for
-  // images). Served from the heap instead of fresh mmaps (and never trimmed
-  // back), they are reused by the next step with no page faults. A cache of
-  // our own behind halide_malloc was tried: its lock made the many small
-  // per-task allocations of the MLP 23% slower.
-  mallopt(M_MMAP_THRESHOLD, 1 << 30);
-  mallopt(M_TRIM_THRESHOLD, 1 << 30);
-  for (int i = 0; i < info.num_params; ++i) params_.emplace_back(size_t(elements(info.params[i].dims, info.params[i].rank)), 0.0f);
-}
-
-// Training needs three more copies of the weights (the step's output, the
-// optimizer state and its output); inference does not, so they wait until here.
-void Engine::ensure_training_state() {
-  if (!states_.empty() || info_.num_states == 0) return;
-  for (const auto& p : params_) next_params_.emplace_back(p.size(), 0.0f);
-  for (int i = 0; i < info_.num_states; ++i) {
-    size_t n = params_[size_t(info_.states[i].param)].size();
-    states_.emplace_back(n, 0.0f);
-    next_states_.emplace_back(n, 0.0f);
-  }
-}
-
-int64_t Engine::input_size() const { return elements(info_.input_dims, info_.input_rank); }
-int64_t Engine::target_size() const { return info_.classes > 0 ? 1 : elements(info_.target_dims, info_.target_rank); }
-int64_t Engine::output_size() const { return elements(info_.output_dims, info_.output_rank); }
-
-int64_t Engine::parameter_count() const {
-  int64_t n = 0;
-  for (int i = 0; i < info_.num_params; ++i) n += elements(info_.params[i].dims, info_.params[i].rank);
-  return n;
-}
+// ---- the step's scalars: the settings, the scheduled rate, the values derived from them ----
 
 std::map<std::string, double> Engine::default_settings() const {
   std::map<std::string, double> settings;
@@ -163,614 +69,211 @@ std::vector<float> Engine::hyper_values(const TrainOptions& o, double lr, int64_
   return values;
 }
 
-void Engine::init_params(uint64_t seed) {
-  Rng rng(seed);
-  for (int i = 0; i < info_.num_params; ++i) {
-    const ParamInfo& p = info_.params[i];
-    AlignedVector<float>& w = params_[size_t(i)];
-    double fan_in = double(p.fan_in), fan_out = double(p.fan_out);
-    double limit = 0;
-    switch (p.init) {
-      case InitKind::Zeros: std::fill(w.begin(), w.end(), 0.0f); break;
-      case InitKind::Constant: std::fill(w.begin(), w.end(), float(p.a)); break;
-      case InitKind::Literal: std::copy(p.literal, p.literal + w.size(), w.begin()); break;
-      case InitKind::Uniform:
-        for (float& v : w) v = rng.uniform(float(p.a), float(p.b));
-        break;
-      case InitKind::Normal:
-        for (float& v : w) v = float(p.a) * rng.normal();
-        break;
-      case InitKind::Glorot:
-        limit = std::sqrt(6.0 / (fan_in + fan_out));
-        for (float& v : w) v = rng.uniform(float(-limit), float(limit));
-        break;
-      case InitKind::He:
-        limit = std::sqrt(6.0 / fan_in);
-        for (float& v : w) v = rng.uniform(float(-limit), float(limit));
-        break;
-    }
-  }
-  for (auto& s : states_) std::fill(s.begin(), s.end(), 0.0f);
-}
+// ---- the loop ----------------------------------------------------------------------
 
-// The weights file: every param, and the input statistics when there are any.
-TensorFile Engine::weights_file() const {
-  TensorFile file;
-  file.metadata["nnc.model"] = info_.name;
-  file.metadata["nnc.source"] = info_.source_file;
-  for (int i = 0; i < info_.num_params; ++i) {
-    const ParamInfo& p = info_.params[i];
-    const AlignedVector<float>& w = params_[size_t(i)];
-    file.tensors.push_back({p.name, std::vector<int64_t>(p.dims, p.dims + p.rank), std::vector<float>(w.begin(), w.end())});
-  }
-  if (!mean_.empty()) {
-    file.tensors.push_back({"nnc.input_mean", {int64_t(mean_.size())}, mean_});
-    file.tensors.push_back({"nnc.input_std", {int64_t(std_.size())}, std_});
-  }
-  return file;
-}
+namespace {
 
-void Engine::save_weights(const std::string& path) const { save_safetensors(path, weights_file()); }
+// Ctrl-C during training: the loop finishes its batch, saves a checkpoint
+// and returns. The handler is installed only while train() runs.
+std::atomic<bool> ctrl_c_pressed{false};
+extern "C" void note_ctrl_c(int) { ctrl_c_pressed = true; }
 
-// The reciprocals from the stored floats, as every path computes them: a
-// resumed run standardises bit for bit as the original did.
-void Engine::set_standardizer(std::vector<float> mean, std::vector<float> std_dev) {
-  mean_ = std::move(mean), std_ = std::move(std_dev), inv_std_.clear();
-  for (float s : std_) inv_std_.push_back(1.0f / s);
-}
+class CtrlC {
+ public:
+  CtrlC() : previous_(std::signal(SIGINT, note_ctrl_c)) { ctrl_c_pressed = false; }
+  ~CtrlC() { std::signal(SIGINT, previous_); }
+  CtrlC(const CtrlC&) = delete;
+  CtrlC& operator=(const CtrlC&) = delete;
+  bool pressed() const { return ctrl_c_pressed; }
 
-InitReport Engine::init_from(const std::string& path) {
-  TensorFile file = load_safetensors(path);
-  InitReport report;
-  // The input statistics too: the loaded layers expect inputs scaled as they were.
-  const NamedTensor* mean = file.find("nnc.input_mean");
-  const NamedTensor* std_dev = file.find("nnc.input_std");
-  if (mean && std_dev && int64_t(mean->data.size()) == input_size() && std_dev->data.size() == mean->data.size()) {
-    set_standardizer(mean->data, std_dev->data);
-    report.loaded.push_back("the input statistics");
-  }
-  for (int i = 0; i < info_.num_params; ++i) {
-    const ParamInfo& p = info_.params[i];
-    const NamedTensor* t = file.find(p.name);
-    if (!t) report.not_in_file.push_back(p.name);
-    else if (t->shape != std::vector<int64_t>(p.dims, p.dims + p.rank))
-      report.other_shape.push_back(std::string(p.name) + " " + shape_text(t->shape.data(), int(t->shape.size())) +
-                                   " (the model's is " + shape_text(p.dims, p.rank) + ")");
-    else {
-      params_[size_t(i)].assign(t->data.begin(), t->data.end());
-      report.loaded.push_back(p.name);
-    }
-  }
-  return report;
-}
+ private:
+  void (*previous_)(int);
+};
 
-std::vector<int> Engine::params_named(const std::string& name) const {
-  std::vector<int> found;
-  std::vector<std::string> layers;
-  for (int i = 0; i < info_.num_params; ++i) {
-    const std::string param = info_.params[i].name;
-    const std::string layer = param.substr(0, param.rfind('.'));
-    if (param == name || layer == name) found.push_back(i);
-    if (std::find(layers.begin(), layers.end(), layer) == layers.end()) layers.push_back(layer);
-  }
-  if (found.empty()) {
-    std::string list;
-    for (const std::string& l : layers) list += (list.empty() ? "" : ", ") + l;
-    throw DataError("model '" + std::string(info_.name) + "' has no layer or parameter '" + name +
-                    "'; its layers are " + list);
-  }
-  return found;
-}
+class TrainingLoop {
+ public:
+  TrainingLoop(Engine& engine, const Dataset& data, const Dataset* validation, const Dataset* test,
+               const TrainOptions& o);
+  TrainResult run();
 
-void Engine::load_weights(const std::string& path) { load_weights(load_safetensors(path), path); }
+ private:
+  int64_t train_epoch(int64_t epoch);
+  void prepare_batch(int64_t epoch, int64_t first, int64_t size);
+  float train_step(int64_t epoch, int64_t first, int64_t size);
+  void finish_epoch(int64_t epoch);
+  void stop_interrupted(int64_t epoch, int64_t samples_done);
 
-void Engine::load_weights(const TensorFile& file, const std::string& path) {
-  auto model = file.metadata.find("nnc.model");
-  std::string from = model == file.metadata.end() ? "" : " (saved by model '" + model->second + "')";
-  // Check everything before changing anything, so a bad file changes nothing.
-  for (int i = 0; i < info_.num_params; ++i) {
-    const ParamInfo& p = info_.params[i];
-    const NamedTensor* t = file.find(p.name);
-    if (!t)
-      throw DataError(path + ": no tensor '" + p.name + "'" + from + "; this is not a weights file of model '" +
-                      info_.name + "'");
-    if (t->shape != std::vector<int64_t>(p.dims, p.dims + p.rank))
-      throw DataError(path + ": tensor '" + p.name + "' has shape " + shape_text(t->shape.data(), int(t->shape.size())) +
-                      ", model '" + info_.name + "' needs " + shape_text(p.dims, p.rank) + from);
-  }
-  const NamedTensor* mean = file.find("nnc.input_mean");
-  const NamedTensor* std_dev = file.find("nnc.input_std");
-  if ((mean || std_dev) && (!mean || !std_dev || int64_t(mean->data.size()) != input_size() ||
-                            mean->data.size() != std_dev->data.size()))
-    throw DataError(path + ": input statistics do not match the model's input of " + std::to_string(input_size()) +
-                    " values");
-  for (int i = 0; i < info_.num_params; ++i) {
-    const std::vector<float>& data = file.find(info_.params[i].name)->data;
-    params_[size_t(i)].assign(data.begin(), data.end());
-  }
-  clear_standardizer();
-  if (mean) set_standardizer(mean->data, std_dev->data);
-}
+  Engine& engine_;
+  const Dataset& data_;
+  const Dataset* validation_;
+  const Dataset* test_;
+  const TrainOptions& o_;
+  const int64_t batch_;                   // the batch size; the last batch of an epoch may be smaller
+  const bool accuracy_applies_;
+  const std::vector<int64_t> image_dims_;  // of an input, for augmentation
+  Engine::Batch buffers_;
+  std::vector<float> scratch_;             // augmentation's
+  RunState st_;                            // what a checkpoint holds
+  Rng order_rng_;                          // the data order's stream, apart from the weights'
+  std::vector<int64_t> order_;             // this epoch's order of the samples
+  // The epoch in progress.
+  double lr_ = 0;
+  Clock::time_point start_;
+  double loss_sum_ = 0;
+  int64_t correct_ = 0;
+  Metrics validation_metrics_, test_metrics_;
+  std::vector<std::unique_ptr<TrainObserver>> observers_;
+  CtrlC ctrl_c_;
+};
 
-void Engine::fit_standardizer(const Dataset& d) {
-  const int64_t n = d.sample_size();
-  std::vector<double> sum(size_t(n), 0.0), sum_sq(size_t(n), 0.0);
-  for (int64_t s = 0; s < d.count; ++s)
-    for (int64_t k = 0; k < n; ++k) {
-      double v = d.inputs[size_t(s * n + k)];
-      sum[size_t(k)] += v, sum_sq[size_t(k)] += v * v;
-    }
-  std::vector<float> mean(static_cast<size_t>(n)), std_dev(static_cast<size_t>(n));
-  for (int64_t k = 0; k < n; ++k) {
-    double m = sum[size_t(k)] / double(d.count);
-    double var = std::max(0.0, sum_sq[size_t(k)] / double(d.count) - m * m);
-    mean[size_t(k)] = float(m);
-    // A constant feature (a border pixel) carries no information: leave its scale.
-    std_dev[size_t(k)] = var > 1e-12 ? float(std::sqrt(var)) : 1.0f;
-  }
-  set_standardizer(std::move(mean), std::move(std_dev));
-}
-
-void Engine::standardize(Dataset& d) const { standardize_rows(d.inputs.data(), d.count); }
-
-void Engine::standardize_rows(float* x, int64_t count) const {
-  if (mean_.empty()) return;
-  const int64_t n = input_size();
-  for (int64_t s = 0; s < count; ++s)
-    for (int64_t k = 0; k < n; ++k) x[s * n + k] = (x[s * n + k] - mean_[size_t(k)]) * inv_std_[size_t(k)];
-}
-
-void Engine::check_dataset(const Dataset& d) const {
-  if (d.count == 0) throw DataError(d.source + ": no samples");
-  if (d.sample_size() != input_size())
-    throw DataError(d.source + ": samples have " + std::to_string(d.sample_size()) + " values, model '" + info_.name +
-                    "' takes " + std::to_string(input_size()) + " (input " +
-                    shape_text(info_.input_dims, info_.input_rank) + ")");
-  if (info_.classes > 0) {
-    if (!d.class_targets)
-      throw DataError(d.source + ": targets are values, model '" + info_.name + "' needs class labels");
-    check_labels(d, info_.classes);
-  } else if (d.class_targets || d.target_width != target_size()) {
-    throw DataError(d.source + ": targets have " + (d.class_targets ? std::string("class labels") : std::to_string(d.target_width) + " values") +
-                    ", model '" + info_.name + "' needs " + std::to_string(target_size()) + " values per sample");
-  }
-}
-
-void Engine::call(const PipelineInfo& p, const float* x, const void* t, int64_t batch, float* loss, float* output,
-                  const float* hypers, float* const* probes) {
-  // Buffers wrap memory the engine owns; nothing is allocated per call except
-  // these small descriptors.
-  std::vector<Buffer<void>> buffers;
-  buffers.reserve(size_t(p.num_args));
-  std::vector<void*> args(size_t(p.num_args), nullptr);
-  auto wrap_param = [&](float* data, int param) {
-    const ParamInfo& info = info_.params[param];
-    return Buffer<void>(Buffer<float>(data, halide_sizes(info.dims, info.rank, -1)));
-  };
-  for (int a = 0; a < p.num_args; ++a) {
-    const ArgInfo& arg = p.args[a];
-    switch (arg.kind) {
-      case ArgKind::Input:
-        buffers.emplace_back(Buffer<float>(const_cast<float*>(x), halide_sizes(info_.input_dims, info_.input_rank, batch)));
-        break;
-      case ArgKind::Target:
-        if (info_.classes > 0) buffers.emplace_back(Buffer<int32_t>(static_cast<int32_t*>(const_cast<void*>(t)), {int(batch)}));
-        else buffers.emplace_back(Buffer<float>(static_cast<float*>(const_cast<void*>(t)),
-                                                halide_sizes(info_.target_dims, info_.target_rank, batch)));
-        break;
-      case ArgKind::Param: buffers.push_back(wrap_param(params_[size_t(arg.index)].data(), arg.index)); break;
-      case ArgKind::State: buffers.push_back(wrap_param(states_[size_t(arg.index)].data(), info_.states[arg.index].param)); break;
-      case ArgKind::OutParam: buffers.push_back(wrap_param(next_params_[size_t(arg.index)].data(), arg.index)); break;
-      case ArgKind::OutState: buffers.push_back(wrap_param(next_states_[size_t(arg.index)].data(), info_.states[arg.index].param)); break;
-      case ArgKind::Hyper: buffers.emplace_back(); args[size_t(a)] = const_cast<float*>(&hypers[arg.index]); continue;
-      case ArgKind::OutLoss: buffers.emplace_back(Buffer<float>::make_scalar(loss)); break;
-      case ArgKind::OutOutput:
-        buffers.emplace_back(Buffer<float>(output, halide_sizes(info_.output_dims, info_.output_rank, batch)));
-        break;
-      case ArgKind::OutProbe: {
-        const ProbeInfo& probe = info_.probes[arg.index];
-        buffers.emplace_back(Buffer<float>(probes[arg.index], halide_sizes(probe.dims, probe.rank, batch)));
-        break;
-      }
-    }
-    args[size_t(a)] = buffers.back().raw_buffer();
-  }
-  int status = p.call(args.data());
-  if (status != 0) throw std::runtime_error("a compiled pipeline failed: " + take_halide_error());
-}
-
-Engine::Batch Engine::make_batch(int64_t size) const {
-  Batch b;
-  b.x.resize(size_t(size * input_size()));
-  b.t.resize(size_t(size * target_size()));
-  b.out.resize(size_t(size * output_size()));
-  b.labels.resize(size_t(size));
-  b.class_targets = info_.classes > 0;
-  return b;
-}
-
-void Engine::gather(const Dataset& d, const std::vector<int64_t>& index, int64_t first, int64_t count,
-                    Batch& batch) const {
-  const int64_t n_in = input_size(), tw = target_size();
-  for (int64_t s = 0; s < count; ++s) {
-    const int64_t sample = index[size_t(first + s)];
-    std::copy_n(&d.inputs[size_t(sample * n_in)], n_in, &batch.x[size_t(s * n_in)]);
-    if (d.class_targets) batch.labels[size_t(s)] = d.labels[size_t(sample)];
-    else std::copy_n(&d.targets[size_t(sample * tw)], tw, &batch.t[size_t(s * tw)]);
-  }
-}
-
-float Engine::step(Batch& batch, int64_t size, const std::vector<float>& hypers, const std::vector<bool>& frozen) {
-  float loss = 0;
-  call(info_.train_step, batch.x.data(), batch.targets(), size, &loss, batch.out.data(), hypers.data());
-  for (size_t i = 0; i < params_.size(); ++i)
-    if (i >= frozen.size() || !frozen[i]) std::swap(params_[i], next_params_[i]);
-  for (int k = 0; k < info_.num_states; ++k)
-    if (size_t(info_.states[k].param) >= frozen.size() || !frozen[size_t(info_.states[k].param)])
-      std::swap(states_[size_t(k)], next_states_[size_t(k)]);
-  return loss;
-}
-
-// Which value went wrong in the step that just failed: the step is undone
-// and the batch goes through the probe pipeline (inference mode: no
-// dropout), which returns every forward value; the first not finite is named
-// with its layer's line. If the forward values are all finite, the gradients
-// overflowed, and the first param the update made not finite is named.
-std::string Engine::where_not_finite(Batch& batch, int64_t size, const std::vector<bool>& frozen) {
-  const int bad_param = first_non_finite_param();
-  for (size_t i = 0; i < params_.size(); ++i)  // undo the step: its inputs become current again
-    if (i >= frozen.size() || !frozen[i]) std::swap(params_[i], next_params_[i]);
-  std::vector<AlignedVector<float>> values;
-  std::vector<float*> outputs;
-  for (int k = 0; k < info_.num_probes; ++k) {
-    values.emplace_back(size_t(size * elements(info_.probes[k].dims, info_.probes[k].rank)), 0.0f);
-    outputs.push_back(values.back().data());
-  }
-  call(info_.probe, batch.x.data(), nullptr, size, nullptr, nullptr, nullptr, outputs.data());
-  for (int k = 0; k < info_.num_probes; ++k) {
-    auto it = std::find_if(values[size_t(k)].begin(), values[size_t(k)].end(), [](float v) { return !std::isfinite(v); });
-    if (it == values[size_t(k)].end()) continue;
-    const int64_t sample = (it - values[size_t(k)].begin()) / elements(info_.probes[k].dims, info_.probes[k].rank);
-    return "; the first value that is not finite is the " + std::string(info_.probes[k].op) + " at " +
-           info_.probes[k].where + " (sample " + std::to_string(sample + 1) + " of the batch: " + (std::isnan(*it) ? "nan" : *it > 0 ? "inf" : "-inf") + ")";
-  }
-  if (bad_param >= 0)
-    return "; the forward values are finite, the gradients overflowed: the update made " +
-           std::string(info_.params[bad_param].name) + " (" + info_.params[bad_param].where + ") not finite";
-  return "";
-}
-
-int Engine::first_non_finite_param() const {
-  for (size_t i = 0; i < params_.size(); ++i)
-    if (!std::all_of(params_[i].begin(), params_[i].end(), [](float v) { return std::isfinite(v); })) return int(i);
-  return -1;
-}
-
-std::string Engine::format_weights() const {
-  std::string s;
-  for (int i = 0; i < info_.num_params; ++i)
-    s += std::string(" ") + info_.params[i].name + "=" +
-         format_vector(params_[size_t(i)].data(), int64_t(params_[size_t(i)].size()));
-  return s;
-}
-
-bool Engine::targets_are_binary(const Dataset& d) const {
-  if (d.class_targets) return true;
-  return std::all_of(d.targets.begin(), d.targets.end(), [](float v) { return v == 0.0f || v == 1.0f; });
-}
-
-void Engine::accumulate_accuracy(const float* out, const Dataset& d, const std::vector<int64_t>& index,
-                                 int64_t first, int64_t count, int64_t& correct, Confusion* confusion) const {
-  const int64_t width = output_size();
-  for (int64_t s = 0; s < count; ++s) {
-    const float* y = out + s * width;
-    int64_t sample = index[size_t(first + s)];
-    if (d.class_targets) {
-      const int64_t predicted = std::max_element(y, y + width) - y;
-      correct += predicted == d.labels[size_t(sample)];
-      if (confusion) confusion->add(d.labels[size_t(sample)], predicted);
-    } else {
-      // Binary targets: right when every output is on the target's side of 0.5.
-      bool right = true;
-      for (int64_t k = 0; k < width; ++k)
-        right = right && (y[k] > 0.5f) == (d.targets[size_t(sample * width + k)] > 0.5f);
-      correct += right;
-    }
-  }
-}
-
-// ---- checkpoints ------------------------------------------------------------------
-// A safetensors file: the params, the optimizer states and the input
-// statistics as tensors; where the run stands as metadata (nnc.*).
-
-void Engine::save_checkpoint(const std::string& path, const RunState& st) const {
-  TensorFile file = weights_file();
-  file.metadata["nnc.checkpoint"] = "1";
-  file.metadata["nnc.epochs_done"] = std::to_string(st.epochs_done);
-  file.metadata["nnc.next_sample"] = std::to_string(st.next_sample);
-  file.metadata["nnc.steps"] = std::to_string(st.steps);
-  std::string rng;
-  for (uint64_t w : st.order_rng) rng += (rng.empty() ? "" : " ") + std::to_string(w);
-  file.metadata["nnc.order_rng"] = rng;
-  char exact[64];
-  std::snprintf(exact, sizeof exact, "%a", st.loss_sum);
-  file.metadata["nnc.loss_sum"] = exact;
-  file.metadata["nnc.correct"] = std::to_string(st.correct);
-  std::snprintf(exact, sizeof exact, "%a", st.result.best_val_loss);
-  file.metadata["nnc.best_val_loss"] = exact;
-  file.metadata["nnc.best_epoch"] = std::to_string(st.result.best_epoch);
-  std::string history;
-  for (const EpochRecord& r : st.result.history)
-    history += (history.empty() ? "" : ";") + std::to_string(r.epoch) + " " + json_number(r.loss) + " " +
-               json_number(r.accuracy) + " " + json_number(r.val_loss) + " " + json_number(r.val_accuracy);
-  file.metadata["nnc.history"] = history;
-  for (int k = 0; k < info_.num_states; ++k) {
-    const ParamInfo& p = info_.params[info_.states[k].param];
-    const AlignedVector<float>& v = states_[size_t(k)];
-    file.tensors.push_back({info_.states[k].name, std::vector<int64_t>(p.dims, p.dims + p.rank),
-                            std::vector<float>(v.begin(), v.end())});
-  }
-  save_safetensors(path, file);
-}
-
-Engine::RunState Engine::load_checkpoint(const std::string& path) {
-  TensorFile file = load_safetensors(path);
-  auto model = file.metadata.find("nnc.model");
-  if (model != file.metadata.end() && model->second != info_.name)
-    throw DataError(path + ": a checkpoint of model '" + model->second + "', not of '" + info_.name +
-                    "'; resume it with that model's program");
-  load_weights(file, path);  // checks the params and the input statistics
-  auto meta = [&](const std::string& key) {
-    auto it = file.metadata.find("nnc." + key);
-    if (it == file.metadata.end())
-      throw DataError(path + ": not a checkpoint (no nnc." + key + "); checkpoints are written by train --checkpoint");
-    return it->second;
-  };
-  RunState st;
-  try {
-    st.epochs_done = std::stoll(meta("epochs_done"));
-    st.next_sample = std::stoll(meta("next_sample"));
-    st.steps = std::stoll(meta("steps"));
-    st.loss_sum = std::strtod(meta("loss_sum").c_str(), nullptr);
-    st.correct = std::stoll(meta("correct"));
-    st.result.best_val_loss = std::strtod(meta("best_val_loss").c_str(), nullptr);
-    st.result.best_epoch = std::stoll(meta("best_epoch"));
-    std::istringstream rng(meta("order_rng"));
-    for (uint64_t& w : st.order_rng) rng >> w;
-    std::istringstream history(meta("history"));
-    std::string record;
-    while (std::getline(history, record, ';')) {
-      std::istringstream fields(record);
-      EpochRecord r;
-      std::string loss, acc, val_loss, val_acc;
-      fields >> r.epoch >> loss >> acc >> val_loss >> val_acc;
-      auto number = [](const std::string& t) { return t == "null" ? NAN : std::strtod(t.c_str(), nullptr); };
-      r.loss = number(loss), r.accuracy = number(acc), r.val_loss = number(val_loss), r.val_accuracy = number(val_acc);
-      st.result.history.push_back(r);
-    }
-  } catch (const std::logic_error&) {
-    throw DataError(path + ": the checkpoint's progress entries are damaged; use an earlier checkpoint");
-  }
-  for (int k = 0; k < info_.num_states; ++k) {
-    const NamedTensor* t = file.find(info_.states[k].name);
-    if (!t || t->data.size() != states_[size_t(k)].size())
-      throw DataError(path + ": no optimizer state '" + std::string(info_.states[k].name) +
-                      "' of the right size; this checkpoint is of another model or optimizer");
-    states_[size_t(k)].assign(t->data.begin(), t->data.end());
-  }
-  return st;
-}
-
-// ---- training ---------------------------------------------------------------------
-
-TrainResult Engine::train(const Dataset& data, const Dataset* validation, const Dataset* test, const TrainOptions& o) {
-  ensure_training_state();
+TrainingLoop::TrainingLoop(Engine& engine, const Dataset& data, const Dataset* validation, const Dataset* test,
+                           const TrainOptions& o)
+    : engine_(engine), data_(data), validation_(validation), test_(test), o_(o),
+      batch_(std::min(o.batch, data.count)),
+      accuracy_applies_(engine.targets_are_binary(data)),
+      image_dims_(engine.info().input_dims, engine.info().input_dims + engine.info().input_rank),
+      order_rng_(o.seed ^ 0x9e3779b97f4a7c15ull),
+      order_(size_t(data.count)) {
+  engine_.ensure_training_state();
   if (o.early_stop > 0 && !validation)
     throw DataError("early stopping watches the validation loss: give validation data (--val FRACTION or FILE)");
-  const int64_t batch = std::min(o.batch, data.count);
-  Batch buffers = make_batch(batch);
-  const bool accuracy_applies = targets_are_binary(data);
-  const std::vector<int64_t> dims(info_.input_dims, info_.input_dims + info_.input_rank);
-  std::vector<float> scratch;
-
-  RunState st;
-  Rng order_rng(o.seed ^ 0x9e3779b97f4a7c15ull);  // the data order's stream, apart from the weights'
+  buffers_ = engine_.make_batch(batch_);
   if (!o.resume.empty()) {
-    st = load_checkpoint(o.resume);
-    order_rng.set_state(st.order_rng);
-    if (st.epochs_done >= o.epochs)
-      throw DataError(o.resume + ": this checkpoint has finished " + std::to_string(st.epochs_done) +
+    st_ = engine_.load_checkpoint(o.resume);
+    order_rng_.set_state(st_.order_rng);
+    if (st_.epochs_done >= o.epochs)
+      throw DataError(o.resume + ": this checkpoint has finished " + std::to_string(st_.epochs_done) +
                       " epochs already; pass --epochs N with N above that to train on");
   }
-  std::vector<int64_t> order(size_t(data.count));
-  std::FILE* log = nullptr;
-  if (!o.log.empty() && !(log = std::fopen(o.log.c_str(), st.epochs_done > 0 ? "a" : "w")))
-    throw DataError(o.log + ": cannot open the log for writing");
-  nnc::rt::Progress progress(stderr, o.progress_on_tty && isatty(fileno(stderr)) && !o.quiet);
-  InterruptGuard interrupt_guard;
-  int64_t bad_epochs = 0;
-  for (const EpochRecord& r : st.result.history)
-    bad_epochs = r.epoch == st.result.best_epoch ? 0 : bad_epochs + 1;
+  observers_ = make_observers(engine_, o_, st_.epochs_done > 0);
+}
 
-  for (int64_t epoch = st.epochs_done + 1; epoch <= o.epochs; ++epoch) {
-    st.order_rng = order_rng.state();  // an interruption in this epoch resumes from its shuffle
-    std::iota(order.begin(), order.end(), 0);
-    if (o.shuffle) order_rng.shuffle(order);
-    const double lr = scheduled_lr(o, epoch);
-    auto start = Clock::now();
-    // Long runs of tiny epochs (the toy sets) report about 20 of them.
-    const bool report = !o.quiet && (o.epochs <= 20 || epoch == 1 || epoch == o.epochs || epoch % (o.epochs / 20) == 0);
-    if (report) progress.begin_epoch(int(epoch), int(o.epochs), data.count);
-    const int64_t resume_at = st.next_sample;
-    double loss_sum = resume_at > 0 ? st.loss_sum : 0;
-    int64_t correct = resume_at > 0 ? st.correct : 0;
-    for (int64_t first = resume_at; first < data.count; first += batch) {
-      const int64_t b = std::min(batch, data.count - first);
-      gather(data, order, first, b, buffers);
-      if (!o.augment.empty() && dims.size() == 3)
-        for (int64_t s = 0; s < b; ++s) {
-          Rng sample_rng(mix(mix(o.seed, uint64_t(epoch)), uint64_t(first + s)));
-          augment_image(&buffers.x[size_t(s * input_size())], dims[0], dims[1], dims[2], o.augment, sample_rng, scratch);
-        }
-      standardize_rows(buffers.x.data(), b);
-      // The weights the example meets, before the step changes them.
-      const std::string trace_weights = o.trace ? format_weights() : "";
-      const float loss = step(buffers, b, hyper_values(o, lr, ++st.steps), o.frozen);
-      // Weights that stopped being finite show in the next step's loss; the
-      // last step of an epoch is checked before anything is saved.
-      const bool epoch_ends = first + b >= data.count;
-      if (!std::isfinite(loss) || (epoch_ends && first_non_finite_param() >= 0)) {
-        const std::string loss_text = std::isnan(loss) ? "nan" : std::to_string(loss);
-        const std::string kept =
-            std::ifstream(o.checkpoint).good() ? "; " + o.checkpoint + " keeps the last epoch that finished" : "";
-        throw TrainingDiverged("training diverged in epoch " + std::to_string(epoch) + ", batch " +
-                               std::to_string(first / batch + 1) + ": the loss is " + loss_text +
-                               where_not_finite(buffers, b, o.frozen) + "; lower the learning rate (--lr)" + kept);
-      }
-      loss_sum += double(loss) * double(b);
-      if (accuracy_applies) accumulate_accuracy(buffers.out.data(), data, order, first, b, correct, nullptr);
-      if (o.trace)
-        std::printf("epoch %lld example %lld: x=%s%s y=%s t=%s\n", (long long)epoch, (long long)(first + 1),
-                    format_vector(buffers.x.data(), input_size()).c_str(), trace_weights.c_str(),
-                    format_vector(buffers.out.data(), output_size()).c_str(),
-                    data.class_targets ? std::to_string(buffers.labels[0]).c_str()
-                                       : format_vector(buffers.t.data(), target_size()).c_str());
-      if (report) progress.update(first + b, loss_sum / double(first + b),
-                                  accuracy_applies ? double(correct) / double(first + b) : -1);
-      if (interrupt_requested && first + b < data.count) {
-        st.next_sample = first + b, st.loss_sum = loss_sum, st.correct = correct;
-        st.epochs_done = epoch - 1;
-        if (report) std::fputc('\n', stderr);
-        if (!o.checkpoint.empty()) save_checkpoint(o.checkpoint, st);
-        st.result.interrupted = true;
-        st.result.interrupted_epoch = epoch, st.result.interrupted_sample = first + b;
-        if (log) std::fclose(log);
-        return st.result;
-      }
-    }
-    st.next_sample = 0;
-    const double seconds = seconds_since(start);
-    EpochRecord record;
-    record.epoch = epoch;
-    record.loss = loss_sum / double(data.count);
-    record.accuracy = accuracy_applies ? double(correct) / double(data.count) : NAN;
-    std::string extra;
-    if (validation) {
-      Metrics m = evaluate(*validation, std::max<int64_t>(batch, 256));
-      record.val_loss = m.loss;
-      record.val_accuracy = m.accuracy >= 0 ? m.accuracy : NAN;
-      extra = metric_text("val_loss", m.loss) + (m.accuracy >= 0 ? "  " + metric_text("val_acc", m.accuracy) : "");
-    }
-    Metrics test_metrics;
-    if (test) {
-      test_metrics = evaluate(*test, std::max<int64_t>(batch, 256));
-      extra += (extra.empty() ? "" : "  ") + metric_text("test_loss", test_metrics.loss);
-      if (test_metrics.accuracy >= 0) extra += "  " + metric_text("test_acc", test_metrics.accuracy);
-    }
-    if (report) progress.end_epoch(record.loss, accuracy_applies ? record.accuracy : -1, seconds, extra);
-    st.result.history.push_back(record);
-    // Weights: every epoch, or only the best by validation loss.
-    const bool better = validation && record.val_loss < st.result.best_val_loss;
-    if (better) {
-      st.result.best_val_loss = record.val_loss, st.result.best_epoch = epoch;
-      st.result.best_val_accuracy = std::isnan(record.val_accuracy) ? -1 : record.val_accuracy;
-      bad_epochs = 0;
-    } else if (validation) {
-      ++bad_epochs;
-    }
-    if (!o.save.empty() && (!validation || better)) save_weights(o.save);
-    st.epochs_done = epoch;
-    st.order_rng = order_rng.state();  // where the next epoch's shuffle starts
-    if (!o.checkpoint.empty()) save_checkpoint(o.checkpoint, st);
-    if (log) {
-      std::fprintf(log, "{\"epoch\": %lld, \"loss\": %s, \"accuracy\": %s, \"lr\": %s, \"seconds\": %s, \"samples_per_s\": %s",
-                   (long long)epoch, json_number(record.loss).c_str(), json_number(record.accuracy).c_str(),
-                   json_number(lr).c_str(), json_number(seconds).c_str(), json_number(double(data.count) / seconds).c_str());
-      if (validation)
-        std::fprintf(log, ", \"val_loss\": %s, \"val_accuracy\": %s", json_number(record.val_loss).c_str(),
-                     json_number(record.val_accuracy).c_str());
-      if (test)
-        std::fprintf(log, ", \"test_loss\": %s, \"test_accuracy\": %s", json_number(test_metrics.loss).c_str(),
-                     json_number(test_metrics.accuracy).c_str());
-      std::fprintf(log, "}\n");
-      std::fflush(log);
-    }
-    if (!o.plot.empty()) write_file_atomically(o.plot, training_curves_svg(std::string(info_.name) + ": training", st.result.history));
-    if (interrupt_requested) {  // at the end of an epoch: its checkpoint is written
-      st.result.interrupted = true;
-      st.result.interrupted_epoch = epoch;
+TrainResult TrainingLoop::run() {
+  for (int64_t epoch = st_.epochs_done + 1; epoch <= o_.epochs; ++epoch) {
+    const int64_t done = train_epoch(epoch);  // every sample, unless Ctrl-C came first
+    if (done == data_.count) finish_epoch(epoch);
+    if (ctrl_c_.pressed()) {  // in the epoch, or in its evaluation
+      stop_interrupted(epoch, done);
       break;
     }
-    if (o.early_stop > 0 && bad_epochs >= o.early_stop) {
-      st.result.stopped_early = true;
-      if (!o.quiet)
-        std::fprintf(stderr, "%s: early stop after epoch %lld: no better validation loss for %lld epochs (best %s at epoch %lld)\n",
-                     info_.name, (long long)epoch, (long long)o.early_stop, json_number(st.result.best_val_loss).c_str(),
-                     (long long)st.result.best_epoch);
+    bool stop = false;
+    for (auto& observer : observers_) stop = stop || observer->stops_training(epoch, st_.result);
+    if (stop) {
+      st_.result.stopped_early = true;
       break;
     }
   }
-  if (log) std::fclose(log);
-  if (o.trace) std::printf("final:%s\n", format_weights().c_str());
-  return st.result;
+  for (auto& observer : observers_) observer->end_training(st_.result);
+  return st_.result;
 }
 
-Metrics Engine::evaluate(const Dataset& d, int64_t batch, Confusion* confusion) {
-  batch = std::max<int64_t>(1, std::min(batch, d.count));
-  Batch buffers = make_batch(batch);
-  std::vector<int64_t> identity(size_t(d.count));
-  std::iota(identity.begin(), identity.end(), 0);
-  const bool accuracy_applies = targets_are_binary(d);
-  double loss_sum = 0;
-  int64_t correct = 0;
-  for (int64_t first = 0; first < d.count; first += batch) {
-    const int64_t b = std::min(batch, d.count - first);
-    gather(d, identity, first, b, buffers);
-    float loss = 0;
-    call(info_.evaluate, buffers.x.data(), buffers.targets(), b, &loss, buffers.out.data(), nullptr);
-    loss_sum += double(loss) * double(b);
-    if (accuracy_applies) accumulate_accuracy(buffers.out.data(), d, identity, first, b, correct, confusion);
+// One epoch over the shuffled data, from where an interrupted run stopped;
+// returns the samples done: all of them, unless Ctrl-C cut it short.
+int64_t TrainingLoop::train_epoch(int64_t epoch) {
+  st_.order_rng = order_rng_.state();  // an interruption in this epoch resumes from its shuffle
+  std::iota(order_.begin(), order_.end(), 0);
+  if (o_.shuffle) order_rng_.shuffle(order_);
+  lr_ = engine_.scheduled_lr(o_, epoch);
+  start_ = Clock::now();
+  for (auto& observer : observers_) observer->begin_epoch(epoch, data_.count);
+  const int64_t resume_at = st_.next_sample;
+  loss_sum_ = resume_at > 0 ? st_.loss_sum : 0;
+  correct_ = resume_at > 0 ? st_.correct : 0;
+  for (int64_t first = resume_at; first < data_.count; first += batch_) {
+    const int64_t size = std::min(batch_, data_.count - first);
+    prepare_batch(epoch, first, size);  // gather, augment, standardise
+    for (auto& observer : observers_) observer->before_step();
+    const float loss = train_step(epoch, first, size);  // step; stop if it went wrong
+    loss_sum_ += double(loss) * double(size);             // account
+    if (accuracy_applies_) engine_.accumulate_accuracy(buffers_.out.data(), data_, order_, first, size, correct_, nullptr);
+    const int64_t done = first + size;
+    const StepDone step{epoch, first, size, buffers_, loss_sum_ / double(done),
+                        accuracy_applies_ ? double(correct_) / double(done) : -1};
+    for (auto& observer : observers_) observer->after_step(step);
+    if (ctrl_c_.pressed() && done < data_.count) return done;
   }
-  return {loss_sum / double(d.count), accuracy_applies ? double(correct) / double(d.count) : -1, d.count};
+  st_.next_sample = 0;
+  return data_.count;
 }
 
-std::vector<float> Engine::predict(const float* inputs, int64_t count) {
-  AlignedVector<float> x(inputs, inputs + count * input_size());
-  standardize_rows(x.data(), count);
-  AlignedVector<float> out(size_t(count * output_size()));
-  call(info_.predict, x.data(), nullptr, count, nullptr, out.data(), nullptr);
-  return std::vector<float>(out.begin(), out.end());
+// Gathers the batch in this epoch's order, augments each image (seeded by
+// the run, the epoch and the sample: the same after --resume) and
+// standardises it.
+void TrainingLoop::prepare_batch(int64_t epoch, int64_t first, int64_t size) {
+  engine_.gather(data_, order_, first, size, buffers_);
+  if (!o_.augment.empty() && image_dims_.size() == 3)
+    for (int64_t s = 0; s < size; ++s) {
+      Rng sample_rng(mix(mix(o_.seed, uint64_t(epoch)), uint64_t(first + s)));
+      augment_image(&buffers_.x[size_t(s * engine_.input_size())], image_dims_[0], image_dims_[1], image_dims_[2],
+                    o_.augment, sample_rng, scratch_);
+    }
+  engine_.standardize_rows(buffers_.x.data(), size);
 }
 
-double Engine::bench_train_step(int64_t batch, int steps) {
-  ensure_training_state();
-  Rng rng(1);
-  Batch buffers = make_batch(batch);
-  for (float& v : buffers.x) v = rng.normal();
-  for (int32_t& label : buffers.labels) label = int32_t(rng.below(uint64_t(std::max<int64_t>(info_.classes, 1))));
-  for (float& v : buffers.t) v = rng.uniform();
-  TrainOptions o;
-  o.settings = default_settings();
-  o.settings["lr"] = 0.05;  // as bench/torch_mlp.py
-  if (o.settings.count("momentum")) o.settings["momentum"] = 0.9;
-  const std::vector<float> hypers = hyper_values(o, 0.05, 1);
-  auto start = Clock::now();
-  for (int i = 0; i < steps; ++i) step(buffers, batch, hypers, {});
-  return seconds_since(start) * 1000.0 / steps;  // ms per step
+// The step, and its loss; training stops with TrainingDiverged, naming the
+// first value that is not finite, when it went wrong.
+float TrainingLoop::train_step(int64_t epoch, int64_t first, int64_t size) {
+  const float loss = engine_.step(buffers_, size, engine_.hyper_values(o_, lr_, ++st_.steps), o_.frozen);
+  // Weights that stopped being finite show in the next step's loss; the
+  // last step of an epoch is checked before anything is saved.
+  const bool epoch_ends = first + size >= data_.count;
+  if (std::isfinite(loss) && !(epoch_ends && engine_.first_non_finite_param() >= 0)) return loss;
+  const std::string loss_text = std::isnan(loss) ? "nan" : std::to_string(loss);
+  const std::string kept =
+      std::ifstream(o_.checkpoint).good() ? "; " + o_.checkpoint + " keeps the last epoch that finished" : "";
+  throw TrainingDiverged("training diverged in epoch " + std::to_string(epoch) + ", batch " +
+                         std::to_string(first / batch_ + 1) + ": the loss is " + loss_text +
+                         engine_.where_not_finite(buffers_, size, o_.frozen) + "; lower the learning rate (--lr)" + kept);
 }
 
-double Engine::bench_predict_latency_us(int calls) {
-  Rng rng(2);
-  AlignedVector<float> x(static_cast<size_t>(input_size())), out(static_cast<size_t>(output_size()));
-  for (float& v : x) v = rng.normal();
-  std::vector<double> times;
-  for (int i = 0; i < calls; ++i) {
-    auto start = Clock::now();
-    call(info_.predict, x.data(), nullptr, 1, nullptr, out.data(), nullptr);
-    times.push_back(seconds_since(start) * 1e6);
+// The epoch's end: evaluation, the account of the run (its history, the
+// best epoch by validation loss, where the next epoch starts), then the
+// observers.
+void TrainingLoop::finish_epoch(int64_t epoch) {
+  const double seconds = seconds_since(start_);
+  const int64_t eval_batch = std::max<int64_t>(batch_, 256);
+  EpochRecord record;
+  record.epoch = epoch;
+  record.loss = loss_sum_ / double(data_.count);
+  record.accuracy = accuracy_applies_ ? double(correct_) / double(data_.count) : NAN;
+  if (validation_) {
+    validation_metrics_ = engine_.evaluate(*validation_, eval_batch);
+    record.val_loss = validation_metrics_.loss;
+    record.val_accuracy = validation_metrics_.accuracy >= 0 ? validation_metrics_.accuracy : NAN;
   }
-  std::nth_element(times.begin(), times.begin() + calls / 2, times.end());
-  return times[size_t(calls / 2)];
+  if (test_) test_metrics_ = engine_.evaluate(*test_, eval_batch);
+
+  TrainResult& r = st_.result;
+  r.history.push_back(record);
+  const bool better = validation_ && record.val_loss < r.best_val_loss;
+  if (better) {
+    r.best_val_loss = record.val_loss, r.best_epoch = epoch;
+    r.best_val_accuracy = std::isnan(record.val_accuracy) ? -1 : record.val_accuracy;
+  }
+  st_.epochs_done = epoch;
+  st_.order_rng = order_rng_.state();  // where the next epoch's shuffle starts
+
+  const EpochEnd end{epoch, r.history.back(), validation_ ? &validation_metrics_ : nullptr,
+                     test_ ? &test_metrics_ : nullptr, better, lr_, seconds, data_.count, st_};
+  for (auto& observer : observers_) observer->end_epoch(end);
+}
+
+// Ctrl-C: at an epoch's end its checkpoint is already written; in the middle
+// of one, the checkpoint says where to continue.
+void TrainingLoop::stop_interrupted(int64_t epoch, int64_t samples_done) {
+  st_.result.interrupted = true;
+  st_.result.interrupted_epoch = epoch;
+  if (samples_done == data_.count) return;
+  st_.next_sample = samples_done, st_.loss_sum = loss_sum_, st_.correct = correct_;
+  st_.result.interrupted_sample = samples_done;
+  for (auto& observer : observers_) observer->interrupted(st_);
+}
+
+}  // namespace
+
+TrainResult train(Engine& engine, const Dataset& data, const Dataset* validation, const Dataset* test,
+                  const TrainOptions& options) {
+  return TrainingLoop(engine, data, validation, test, options).run();
 }
 
 }  // namespace nnc::rt

@@ -86,7 +86,8 @@ std::string model_info_source(const ir::Program& p, const std::vector<PipelineIR
     s << std::defaultfloat;
     s << "};\n";
   }
-  s << "const ParamInfo params[] = {\n";
+  s << "// name, rank, dims, init, a, b, fan_in, fan_out, literal values, where, frozen\n"
+    << "const ParamInfo params[] = {\n";
   for (size_t i = 0; i < p.params.size(); ++i) {
     const ir::Node& n = g.node(p.params[i]);
     s << "  {" << quoted(n.name) << ", " << n.type.dims.size() << ", " << dims_init(n.type.dims)
@@ -113,7 +114,8 @@ std::string model_info_source(const ir::Program& p, const std::vector<PipelineIR
   s << "const HyperInfo hypers[] = {\n";
   for (int id : p.hypers) s << "  {" << quoted(g.node(id).name) << "},\n";
   s << "};\n";
-  s << "const ProbeInfo probes[] = {\n";
+  s << "// op, where, rank, dims: what the probe pipeline returns\n"
+    << "const ProbeInfo probes[] = {\n";
   const std::vector<int> probes = probed_values(p);
   for (int id : probes) {
     const ir::Node& n = g.node(id);
@@ -123,33 +125,60 @@ std::string model_info_source(const ir::Program& p, const std::vector<PipelineIR
   s << "};\n";
   s << "const Augmentation augment[] = {";
   for (const auto& [name, strength] : p.train.augment) s << "{" << quoted(name) << ", " << number(strength) << "}, ";
-  s << "{nullptr, 0}};\n";
+  s << "{nullptr, 0}};\n";  // never empty: C++ has no arrays of size 0
   for (const PipelineIR& pl : pipelines) {
     s << "const ArgInfo " << pl.name << "_args[] = {";
     for (size_t i = 0; i < pl.roles.size(); ++i)
       s << (i ? ", " : "") << "{ArgKind::" << arg_kind_name(pl.roles[i].kind) << ", " << pl.roles[i].index << "}";
     s << "};\n";
   }
-  const ir::Type& x = g.node(p.input).type;
-  const ir::TrainConfig& t = p.train;
-  s << "const ModelInfo info = {\n"
-    << "  " << quoted(p.name) << ", " << quoted(p.source_file) << ",\n"
-    << "  " << x.dims.size() << ", " << dims_init(x.dims) << ",\n"
-    << "  " << p.classes << ", " << (p.classes ? 0 : g.node(p.target).type.dims.size()) << ", "
-    << dims_init(p.classes ? std::vector<int64_t>{} : g.node(p.target).type.dims) << ",\n"
-    << "  " << g.node(p.output).type.dims.size() << ", " << dims_init(g.node(p.output).type.dims) << ", "
-    << (g.node(p.output).op == ir::Op::Softmax ? "true" : "false") << ",\n"
-    << "  " << p.params.size() << ", params, " << p.states.size() << ", states, " << p.train.hypers.size() << ", settings, "
-    << p.hypers.size() << ", hypers,\n";
+  // By name: the runtime looks each pipeline up (runtime/model.h, find_pipeline).
+  s << "const PipelineInfo pipelines[] = {\n";
   for (const PipelineIR& pl : pipelines)
-    s << "  {nnc_" << pl.name << "_argv, " << pl.roles.size() << ", " << pl.name << "_args},\n";
-  s << "  " << probes.size() << ", probes,\n";
-  s << "  {" << quoted(t.data) << ", " << quoted(t.test_data) << ", " << quoted(t.validation) << ", "
-    << quoted(t.optimizer) << ", " << (t.nesterov ? "true" : "false") << ", " << t.batch << ", " << t.epochs << ", "
-    << (t.shuffle ? "true" : "false") << ", " << t.seed << "u, " << (t.standardize ? "true" : "false") << ",\n   "
-    << quoted(t.schedule) << ", " << t.schedule_every << ", " << number(t.schedule_gamma) << ", " << t.early_stop
-    << ", " << t.augment.size() << ", augment},\n"
-    << "  " << quoted(target.to_string()) << ",\n"
+    s << "  {" << quoted(pl.name) << ", nnc_" << pl.name << "_argv, " << pl.roles.size() << ", " << pl.name << "_args},\n";
+  s << "};\n";
+  // By name, as text: runtime/train_settings.cpp knows each one's type.
+  const ir::TrainConfig& t = p.train;
+  auto on_off = [](bool b) { return std::string(b ? "on" : "off"); };
+  const std::vector<std::pair<const char*, std::string>> train_defaults = {
+      {"data", t.data},
+      {"test", t.test_data},
+      {"validation", t.validation},
+      {"batch", std::to_string(t.batch)},
+      {"epochs", std::to_string(t.epochs)},
+      {"shuffle", on_off(t.shuffle)},
+      {"seed", std::to_string(t.seed)},
+      {"standardize", on_off(t.standardize)},
+      {"schedule", t.schedule},
+      {"schedule_every", std::to_string(t.schedule_every)},
+      {"schedule_gamma", number(t.schedule_gamma)},
+      {"early_stop", std::to_string(t.early_stop)},
+  };
+  s << "const TrainDefault train_defaults[] = {\n";
+  for (const auto& [name, value] : train_defaults) s << "  {" << quoted(name) << ", " << quoted(value) << "},\n";
+  s << "};\n";
+  // Named fields (C++20 designated initializers): a field out of order does not compile.
+  const ir::Type& x = g.node(p.input).type;
+  const std::vector<int64_t> target_dims = p.classes ? std::vector<int64_t>{} : g.node(p.target).type.dims;
+  const ir::Node& output = g.node(p.output);
+  s << "const ModelInfo info = {\n"
+    << "  .name = " << quoted(p.name) << ",\n"
+    << "  .source_file = " << quoted(p.source_file) << ",\n"
+    << "  .input_rank = " << x.dims.size() << ", .input_dims = " << dims_init(x.dims) << ",\n"
+    << "  .classes = " << p.classes << ",\n"
+    << "  .target_rank = " << target_dims.size() << ", .target_dims = " << dims_init(target_dims) << ",\n"
+    << "  .output_rank = " << output.type.dims.size() << ", .output_dims = " << dims_init(output.type.dims) << ",\n"
+    << "  .output_is_probability = " << (output.op == ir::Op::Softmax ? "true" : "false") << ",\n"
+    << "  .num_params = " << p.params.size() << ", .params = params,\n"
+    << "  .num_states = " << p.states.size() << ", .states = states,\n"
+    << "  .num_settings = " << p.train.hypers.size() << ", .settings = settings,\n"
+    << "  .num_hypers = " << p.hypers.size() << ", .hypers = hypers,\n"
+    << "  .num_pipelines = " << pipelines.size() << ", .pipelines = pipelines,\n"
+    << "  .num_probes = " << probes.size() << ", .probes = probes,\n"
+    << "  .optimizer = " << quoted(t.optimizer) << ", .nesterov = " << (t.nesterov ? "true" : "false") << ",\n"
+    << "  .num_train_defaults = " << train_defaults.size() << ", .train_defaults = train_defaults,\n"
+    << "  .num_augment = " << t.augment.size() << ", .augment = augment,\n"
+    << "  .target = " << quoted(target.to_string()) << ",\n"
     << "};\n}  // namespace\n\n"
     << "extern \"C\" const ModelInfo* nnc_model_info() { return &info; }\n";
   return s.str();
@@ -190,7 +219,7 @@ void emit_program(const ir::Program& p, const std::vector<PipelineIR>& pipelines
   std::ofstream(info) << model_info_source(p, pipelines, o.target);
   // 3.
   std::string rt = runtime_dir();
-  std::string command = std::string(NNC_CXX_COMPILER) + " -O2 -std=c++17 -I" + NNC_INCLUDE_DIR + " " + info + " " +
+  std::string command = std::string(NNC_CXX_COMPILER) + " -O2 -std=c++20 -I" + NNC_INCLUDE_DIR + " " + info + " " +
                         halide_runtime + archives + " " + rt + "/libnnc_runtime.a " + rt +
                         "/libnnc_runtime_support.a -lz -lpthread -ldl -o " + o.output;
   run(command, "linking " + o.output);

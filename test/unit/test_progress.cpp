@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <thread>
 
@@ -14,24 +15,23 @@ namespace {
 // Captures what Progress writes, through a real FILE* as in production.
 class Capture {
 public:
-    Capture() : file_(std::tmpfile()) {}
-    ~Capture() { std::fclose(file_); }
-    std::FILE* file() const { return file_; }
+    std::FILE* file() const { return file_.get(); }
     // Everything written since the last call.
     std::string take() {
-        std::fflush(file_);
-        const long end = std::ftell(file_);
+        std::FILE* f = file();
+        std::fflush(f);
+        const long end = std::ftell(f);
         std::string text(static_cast<size_t>(end - taken_), '\0');
-        std::fseek(file_, taken_, SEEK_SET);
-        const size_t got = std::fread(text.data(), 1, text.size(), file_);
+        std::fseek(f, taken_, SEEK_SET);
+        const size_t got = std::fread(text.data(), 1, text.size(), f);
         text.resize(got);
-        std::fseek(file_, end, SEEK_SET);
+        std::fseek(f, end, SEEK_SET);
         taken_ = end;
         return text;
     }
 
 private:
-    std::FILE* file_;
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> file_{std::tmpfile(), &std::fclose};
     long taken_ = 0;
 };
 

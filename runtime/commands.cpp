@@ -1,0 +1,198 @@
+// The commands that use a model's weights without training them: eval,
+// predict, info and bench.
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <sstream>
+
+#include "runtime/commands.h"
+#include "runtime/file_io.h"
+#include "runtime/train_settings.h"
+
+namespace nnc::rt {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string default_weights(const ModelInfo& info) { return std::string(info.name) + ".safetensors"; }
+
+// Weights for eval and predict: the named file, else the default file if it
+// exists, else the model's initial weights (a model with literal weights).
+void load_weights_or_init(Engine& engine, const std::string& weights, uint64_t seed) {
+  if (!weights.empty()) return engine.load_weights(weights);
+  std::string fallback = default_weights(engine.info());
+  if (fs::exists(fallback)) return engine.load_weights(fallback);
+  std::fprintf(stderr, "%s: note: no %s; using the initial weights (train first, or pass --weights FILE)\n",
+               engine.info().name, fallback.c_str());
+  engine.init_params(seed);
+}
+
+std::string format_values(const float* v, int64_t n) {
+  std::ostringstream s;
+  s.precision(6);
+  for (int64_t k = 0; k < n; ++k) s << (k ? " " : "") << v[k];
+  return s.str();
+}
+
+std::string dims_text(const int64_t* d, int rank) {
+  std::string s;
+  for (int i = 0; i < rank; ++i) s += (i ? ", " : "") + std::to_string(d[i]);
+  return s;
+}
+
+}  // namespace
+
+CLI::App* add_info_command(CLI::App& app) {
+  return app.add_subcommand("info", "print the architecture, shapes, settings and parameter count");
+}
+
+int run_info(const Engine& engine) {
+  const ModelInfo& info = engine.info();
+  std::printf("model %s (from %s)\n", info.name, info.source_file);
+  std::printf("input: f32[%s]\n", dims_text(info.input_dims, info.input_rank).c_str());
+  if (info.classes > 0) std::printf("target: class[%lld]\n", (long long)info.classes);
+  else std::printf("target: f32[%s]\n", dims_text(info.target_dims, info.target_rank).c_str());
+  std::printf("output: f32[%s]%s\n", dims_text(info.output_dims, info.output_rank).c_str(),
+              info.output_is_probability ? " (class probabilities)" : "");
+  std::printf("parameters:\n");
+  for (int i = 0; i < info.num_params; ++i) {
+    const ParamInfo& p = info.params[i];
+    std::printf("  %-24s f32[%s]  %lld  (%s)%s\n", p.name, dims_text(p.dims, p.rank).c_str(),
+                (long long)elements(p.dims, p.rank), p.where, p.frozen ? "  frozen" : "");
+  }
+  std::printf("parameter count: %lld\n", (long long)engine.parameter_count());
+  std::string settings;
+  for (const auto& [name, value] : engine.default_settings()) {
+    std::ostringstream v;
+    v << value;
+    settings += (settings.empty() ? "" : ", ") + name + " " + v.str();
+  }
+  std::printf("optimizer: %s%s\n", info.optimizer, info.nesterov ? " (nesterov)" : "");
+  std::printf("settings: %s\n", settings.c_str());
+  const TrainSettings s = model_train_settings(info);
+  std::printf("train defaults: %s\n", describe_settings(s).c_str());
+  if (!s.validation.empty() || s.early_stop > 0)
+    std::printf("validation: %s, early stop after %lld epochs without improvement\n",
+                s.validation.empty() ? "(none)" : s.validation.c_str(), (long long)s.early_stop);
+  if (info.num_augment > 0) {
+    std::string steps;
+    for (int k = 0; k < info.num_augment; ++k) {
+      std::ostringstream v;
+      v << info.augment[k].name << "(" << info.augment[k].strength << ")";
+      steps += (steps.empty() ? "" : ", ") + v.str();
+    }
+    std::printf("augment: %s\n", steps.c_str());
+  }
+  std::printf("compiled for: %s\n", info.target);
+  return 0;
+}
+
+CLI::App* add_eval_command(CLI::App& app, const ModelInfo& info, EvalCommand& c) {
+  const TrainSettings s = model_train_settings(info);
+  c.data = s.test.empty() ? s.data : s.test;
+  CLI::App* cmd = app.add_subcommand("eval", "evaluate saved weights on a data set");
+  cmd->add_option("--data", c.data, "data to evaluate on (default: the test split of the model's data)");
+  cmd->add_option("--weights", c.weights, "weights file (default: MODEL.safetensors)");
+  cmd->add_flag("--json", c.json, "print one JSON object");
+  cmd->add_flag("--per-class", c.per_class, "the confusion matrix and, per class, PPV, TPR, FPR and error rate");
+  cmd->add_option("--plot", c.plot, "draw the confusion matrix into FILE.svg");
+  cmd->add_option("--classes", c.filter.classes, "use only these classes: 0-4, or 1,3,5");
+  cmd->add_option("--limit", c.filter.limit, "use only the first N samples")->check(CLI::PositiveNumber);
+  return cmd;
+}
+
+int run_eval(Engine& engine, const EvalCommand& c) {
+  const ModelInfo& info = engine.info();
+  if (c.data.empty()) throw DataError("no data to evaluate on: pass --data");
+  load_weights_or_init(engine, c.weights, model_train_settings(info).seed);
+  Dataset set = filtered(info, load_source(info, c.data, "test"), c.filter);
+  engine.check_dataset(set);
+  engine.standardize(set);
+  const bool confusion_needed = c.per_class || !c.plot.empty();
+  if (confusion_needed && info.classes <= 0)
+    throw DataError("--per-class and --plot need a model with class targets; model '" + std::string(info.name) +
+                    "' predicts values");
+  Confusion confusion(std::max<int64_t>(info.classes, 1));
+  Metrics m = engine.evaluate(set, 256, confusion_needed ? &confusion : nullptr);
+  if (!c.plot.empty()) write_file_atomically(c.plot, confusion_svg(std::string(info.name) + ": " + set.source, confusion));
+  if (c.json) {
+    std::printf("{\"loss\": %.8g, \"samples\": %lld", m.loss, (long long)m.samples);
+    if (m.accuracy >= 0) std::printf(", \"accuracy\": %.8g", m.accuracy);
+    if (c.per_class) std::printf(", \"per_class\": %s", confusion.json().c_str());
+    std::printf("}\n");
+  } else {
+    std::printf("loss %.6f", m.loss);
+    if (m.accuracy >= 0) std::printf("  accuracy %.4f", m.accuracy);
+    std::printf("  (%lld samples of %s)\n", (long long)m.samples, set.source.c_str());
+    if (c.per_class) std::printf("\n%s", confusion.table().c_str());
+  }
+  return 0;
+}
+
+CLI::App* add_predict_command(CLI::App& app, PredictCommand& c) {
+  CLI::App* cmd = app.add_subcommand("predict", "print the model's output for inputs");
+  cmd->add_option("--weights", c.weights, "weights file (default: MODEL.safetensors)");
+  cmd->add_option("inputs", c.inputs, "the input's values, or CSV files with one input per row")->required();
+  return cmd;
+}
+
+int run_predict(Engine& engine, const PredictCommand& c) {
+  const ModelInfo& info = engine.info();
+  load_weights_or_init(engine, c.weights, model_train_settings(info).seed);
+  const int64_t n_in = engine.input_size();
+  std::vector<float> x;
+  bool numbers = std::all_of(c.inputs.begin(), c.inputs.end(), [](const std::string& s) {
+    char* end = nullptr;
+    std::strtod(s.c_str(), &end);
+    return !s.empty() && *end == '\0';
+  });
+  if (numbers) {
+    for (const std::string& s : c.inputs) x.push_back(std::stof(s));
+    if (int64_t(x.size()) % n_in != 0)
+      throw DataError("predict got " + std::to_string(x.size()) + " numbers; the input takes " +
+                      std::to_string(n_in) + " per sample");
+  } else {
+    for (const std::string& file : c.inputs) {
+      Dataset set = load_csv(file, n_in, 0, false);
+      x.insert(x.end(), set.inputs.begin(), set.inputs.end());
+    }
+  }
+  int64_t count = int64_t(x.size()) / n_in;
+  std::vector<float> out = engine.predict(x.data(), count);
+  for (int64_t s = 0; s < count; ++s) {
+    const int64_t width = engine.output_size();
+    const float* y = &out[size_t(s * width)];
+    if (info.output_is_probability)
+      std::printf("class %lld  p=%s\n", (long long)(std::max_element(y, y + width) - y), format_values(y, width).c_str());
+    else
+      std::printf("%s\n", format_values(y, width).c_str());
+  }
+  return 0;
+}
+
+CLI::App* add_bench_command(CLI::App& app, BenchCommand& c) {
+  CLI::App* cmd = app.add_subcommand("bench", "time train steps on random data and batch-1 prediction");
+  cmd->add_option("--batch", c.batch)->check(CLI::PositiveNumber);
+  cmd->add_option("--steps", c.steps)->check(CLI::PositiveNumber);
+  cmd->add_option("--repeats", c.repeats)->check(CLI::PositiveNumber);
+  return cmd;
+}
+
+int run_bench(Engine& engine, const BenchCommand& c, int threads) {
+  engine.init_params(1);
+  engine.bench_train_step(c.batch, std::max(5, c.steps / 10));  // warm up
+  std::vector<double> ms;
+  for (int r = 0; r < c.repeats; ++r) ms.push_back(engine.bench_train_step(c.batch, c.steps));
+  std::sort(ms.begin(), ms.end());
+  double median_ms = ms[ms.size() / 2];
+  engine.bench_predict_latency_us(200);  // warm up
+  double latency = engine.bench_predict_latency_us(2000);
+  std::printf("{\"model\": \"%s\", \"batch\": %lld, \"threads\": %d, \"train_samples_per_s\": %.1f, "
+              "\"train_step_ms\": %.4f, \"predict_latency_us\": %.2f}\n",
+              engine.info().name, (long long)c.batch, threads, double(c.batch) * 1000.0 / median_ms, median_ms, latency);
+  return 0;
+}
+
+}  // namespace nnc::rt

@@ -1,0 +1,166 @@
+// The generated program's engine: a model's weights, optimizer state and
+// input statistics; the calls into its compiled pipelines (a train step,
+// evaluation, prediction); its weights and checkpoint files. trainer.h is the
+// training loop over it, main.cpp the command line.
+#pragma once
+#include <array>
+#include <cmath>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "runtime/aligned.h"
+#include "runtime/dataset.h"
+#include "runtime/metrics.h"
+#include "runtime/model.h"
+#include "runtime/plot.h"
+#include "runtime/safetensors.h"
+
+namespace nnc::rt {
+
+struct TrainOptions;  // trainer.h
+
+struct Metrics {
+  double loss = 0;
+  double accuracy = -1;  // < 0 where it does not apply
+  int64_t samples = 0;
+};
+
+// Training stopped because a value stopped being finite (the message says where).
+struct TrainingDiverged : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct TrainResult {
+  std::vector<EpochRecord> history;
+  int64_t best_epoch = 0;  // by validation loss; 0 without validation
+  double best_val_loss = INFINITY, best_val_accuracy = -1;
+  bool stopped_early = false;
+  bool interrupted = false;  // Ctrl-C: a checkpoint was saved, training stopped
+  int64_t interrupted_epoch = 0, interrupted_sample = 0;  // where (sample 0: at the epoch's end)
+};
+
+// Where a run stands: what a checkpoint holds besides the tensors.
+struct RunState {
+  int64_t epochs_done = 0;
+  int64_t next_sample = 0;              // > 0: the next epoch was interrupted here
+  std::array<uint64_t, 4> order_rng{};  // the data order's generator at the start of that epoch
+  int64_t steps = 0;                    // train steps taken (Adam's t)
+  double loss_sum = 0;                  // of the interrupted epoch so far
+  int64_t correct = 0;
+  TrainResult result;
+};
+
+// What --init loaded from another model's weights, and what it left.
+struct InitReport {
+  std::vector<std::string> loaded, not_in_file, other_shape;
+  bool no_input_statistics = false;  // the model standardises, the file has none
+};
+
+class Engine {
+ public:
+  explicit Engine(const ModelInfo& info);
+
+  const ModelInfo& info() const { return info_; }
+  int64_t input_size() const;     // values per sample
+  int64_t target_size() const;    // target values per sample (1: a class label)
+  int64_t output_size() const;    // prediction values per sample
+  int64_t parameter_count() const;
+
+  // The run-time settings this model has (lr, momentum, beta1, ...) with the
+  // .nn file's defaults.
+  std::map<std::string, double> default_settings() const;
+
+  // Weights: from the initialisers and a seed, or a safetensors file
+  // (checked against the model: names, shapes, and the input statistics of a
+  // model that standardises its inputs; throws DataError).
+  void init_params(uint64_t seed);
+  void load_weights(const std::string& path);
+  void load_weights(const TensorFile& file, const std::string& path);  // path: for messages
+  void save_weights(const std::string& path) const;
+  // Fine-tuning: the tensors of PATH whose names and shapes match, and its
+  // input statistics when it has them.
+  InitReport init_from(const std::string& path);
+  bool has_standardizer() const { return !mean_.empty(); }
+  void clear_standardizer() { mean_.clear(), std_.clear(), inv_std_.clear(); }
+  // The params of a layer ("dense0") or the param of that name; throws
+  // DataError naming the layers when there is none.
+  std::vector<int> params_named(const std::string& name) const;
+
+  // Standardisation (x - mean) / std with statistics of `train`; kept with the
+  // weights. Without it (standardize off) inputs pass unchanged.
+  void fit_standardizer(const Dataset& train);
+  void standardize(Dataset& d) const;
+  void standardize_rows(float* x, int64_t count) const;
+
+  // Checks that a data set fits the model's input and target (DataError).
+  void check_dataset(const Dataset& d) const;
+
+  // The loss and accuracy of d; with `confusion`, also counts every
+  // prediction into it (class targets only).
+  Metrics evaluate(const Dataset& d, int64_t batch, Confusion* confusion = nullptr);
+  // Predictions for `count` samples of input_size() values each.
+  std::vector<float> predict(const float* inputs, int64_t count);
+
+  // One train step on a batch held in the engine's buffers; for bench.
+  double bench_train_step(int64_t batch, int steps);
+  double bench_predict_latency_us(int calls);
+
+  // ---- what the training loop (trainer.cpp) drives ----
+
+  // One batch's inputs, targets and outputs, in aligned buffers (aligned.h).
+  struct Batch {
+    AlignedVector<float> x, t, out;
+    AlignedVector<int32_t> labels;
+    bool class_targets = false;
+    const void* targets() const { return class_targets ? static_cast<const void*>(labels.data()) : t.data(); }
+  };
+  Batch make_batch(int64_t size) const;
+  // Copies samples index[first .. first+count) of d into the batch.
+  void gather(const Dataset& d, const std::vector<int64_t>& index, int64_t first, int64_t count, Batch& batch) const;
+  // Training needs the step's outputs and the optimizer state; inference does not.
+  void ensure_training_state();
+  // One train step on the batch; the updated weights and state become
+  // current, except frozen params'.
+  float step(Batch& batch, int64_t size, const std::vector<float>& hypers, const std::vector<bool>& frozen);
+  // The train step's scalars at a step (from 1) with a learning rate, and
+  // the schedule's learning rate of an epoch (trainer.cpp, beside the loop).
+  std::vector<float> hyper_values(const TrainOptions& o, double lr, int64_t step) const;
+  double scheduled_lr(const TrainOptions& o, int64_t epoch) const;
+  // Counts the right predictions of a batch (and into `confusion`).
+  void accumulate_accuracy(const float* outputs, const Dataset& d, const std::vector<int64_t>& index, int64_t first,
+                           int64_t count, int64_t& correct, Confusion* confusion) const;
+  // Accuracy applies: class labels, or targets all 0 or 1.
+  bool targets_are_binary(const Dataset& d) const;
+  std::string format_weights() const;  // " name=(w, ...)" per parameter, for --trace
+  // The first param (in model order) holding a value that is not finite; -1 if none.
+  int first_non_finite_param() const;
+  // After a step that went wrong: "; the first value that is not finite is ...".
+  std::string where_not_finite(Batch& batch, int64_t size, const std::vector<bool>& frozen);
+
+  // Checkpoints (checkpoint.cpp): the weights file with the optimizer state
+  // and where the run stands.
+  void save_checkpoint(const std::string& path, const RunState& state) const;
+  RunState load_checkpoint(const std::string& path);
+
+ private:
+  TensorFile weights_file() const;  // the params and the input statistics
+  void set_standardizer(std::vector<float> mean, std::vector<float> std_dev);
+  void call(const PipelineInfo& p, const float* x, const void* t, int64_t batch, float* loss, float* output,
+            const float* hypers, float* const* probes = nullptr);
+
+  const ModelInfo& info_;
+  const PipelineInfo &predict_, &evaluate_, &train_step_, &probe_;
+  const bool standardizes_;  // the model's train section: standardize on
+  std::vector<AlignedVector<float>> params_, next_params_;  // ping-pong: a step reads one, writes the other
+  std::vector<AlignedVector<float>> states_, next_states_;
+  std::vector<float> mean_, std_, inv_std_;  // empty: no standardisation
+};
+
+// "(v, v, ...)", as --trace prints vectors; "null" for a value that is not finite.
+std::string format_vector(const float* v, int64_t n);
+// A number as the JSON log writes it: 8 significant digits, null if not finite.
+std::string json_number(double v);
+
+}  // namespace nnc::rt

@@ -1,0 +1,74 @@
+// The train settings: the values of the .nn file's train section that the
+// runtime uses (data, batch, epochs, seed, ...), each of which a flag of
+// `train` and `tune` may change. kTrainSettings describes every one once -
+// its name, where its value lives (and so its type), its default, its flag
+// and its help - and everything else is read from it: the model's values
+// (ModelInfo::train_defaults, by name), the flags (add_setting_flags) and
+// what `info` prints (describe_settings).
+//
+// The optimizer and its settings (lr, momentum, ...) are not here: they are
+// compiled into the train step (ModelInfo::settings, `--set`).
+#pragma once
+#include <cstdint>
+#include <string>
+#include <variant>
+
+#include "runtime/model.h"
+
+namespace CLI {
+class App;
+}
+
+namespace nnc::rt {
+
+// The values: model_train_settings() (the members' initial values are
+// placeholders; the table's defaults are the defaults).
+struct TrainSettings {
+  std::string data;        // training data: builtin.NAME, fashion_mnist, an IDX directory or a CSV file
+  std::string test;        // evaluated after every epoch; "": the data set's own test split, if any
+  std::string validation;  // a fraction of the training data ("0.1"), a data source, or "" for none
+  int64_t batch = 0, epochs = 0;
+  bool shuffle = false;
+  uint64_t seed = 0;
+  bool standardize = false;  // inputs (x - mean) / std, with statistics of the training data
+  std::string schedule;      // the learning rate per epoch: constant, step, cosine
+  int64_t schedule_every = 0;   // step: every this many epochs ...
+  double schedule_gamma = 0;    // ... the rate is multiplied by this
+  int64_t early_stop = 0;       // patience in epochs without a better validation loss; 0: off
+};
+
+// Where a setting's value lives, which is also its type. A bool is written
+// on|off; a flag of a bool setting takes no value and turns it on, or off
+// when its name starts with --no-.
+using SettingField = std::variant<std::string TrainSettings::*, bool TrainSettings::*, int64_t TrainSettings::*,
+                                  uint64_t TrainSettings::*, double TrainSettings::*>;
+
+enum class FlagCheck { None, Positive, NonNegative };
+enum class FlagOn { TrainAndTune, TrainOnly };  // the commands that have the flag
+
+struct TrainSettingDef {
+  const char* name;          // as the .nn train section and model_info.cpp write it
+  SettingField field;
+  const char* default_value;  // where the model's values leave it out
+  const char* flag;           // "" where the command line cannot change it
+  FlagCheck check;
+  FlagOn on;
+  const char* help;
+};
+
+extern const TrainSettingDef kTrainSettings[];
+extern const int kNumTrainSettings;
+
+// The table's defaults, overridden by the model's values. A name the table
+// does not know, or a value that does not read as its type, means the program
+// was built by another nnc than its runtime: std::logic_error.
+TrainSettings model_train_settings(const ModelInfo& info);
+
+// Registers on cmd the flags of the settings that `train` (or `tune`) has;
+// they write into s.
+void add_setting_flags(CLI::App& cmd, TrainSettings& s, bool tune);
+
+// "data builtin.xor, test (none), ..., early_stop 0": every setting, in table order.
+std::string describe_settings(const TrainSettings& s);
+
+}  // namespace nnc::rt
