@@ -149,7 +149,7 @@ def training_data(text, directory):
 class Checker:
     def __init__(self, nnc, workdir):
         self.nnc, self.workdir = nnc, workdir
-        self.compiled = {}  # key -> (rc, message, program path)
+        self.compiled = {}  # key -> (nnc's (status, out, err), training's or None, the program)
         self.failures = []
 
     def fail(self, where, what, output=""):
@@ -157,13 +157,18 @@ class Checker:
         self.failures.append("FAIL %s: %s%s" % (where, what, "\n    " + tail.replace("\n", "\n    ") if tail else ""))
         print(self.failures[-1])
 
-    def compile(self, job):
-        key, directory, file, model, several = job
+    def build(self, job):
+        """Compiles one distinct example and trains it when it has data: key -> (compiled, trained)."""
+        key, directory, file, model, several, data = job
         out = self.workdir / "programs" / key
         out.mkdir(parents=True, exist_ok=True)
         argv = [self.nnc, file, "-o", str(out / model)] + (["--model", model] if several else [])
-        rc, _, err = run(argv, directory)
-        return key, (rc, err, out / model)
+        compiled = run(argv, directory)
+        trained = None
+        if compiled[0] == 0 and data:
+            trained = run([str(out / model), "train", "--epochs", "1", "--save", str(out / "w.safetensors"),
+                           "--checkpoint", str(out / "c.safetensors")] + data[0], directory)
+        return key, (compiled, trained, out / model)
 
 
 def main():
@@ -202,39 +207,34 @@ def main():
             # A block that imports the docs' own modules is keyed by them too.
             local = "".join(b.text for b in blocks if KINDS.get(b.info) == "module") if re.search(
                 r"^\s*import\s+(\"|(?!blocks\b|models\b))", block.text, re.M) else ""
+            try:
+                data = training_data(block.text, directory)
+            except RuntimeError as e:
+                checker.fail(block.where(), str(e))
+                continue
+            # Data from a file of the docs is read from this document's directory.
+            where_data = str(directory) if data and data[1].startswith('"') else ""
             for model in models:
-                key = hashlib.sha1((normalised(block.text) + "|" + model + "|" + normalised(local)).encode()).hexdigest()[:16]
-                jobs.setdefault(key, (key, directory, file, model, len(models) > 1))
-                examples.append((block, model, key, directory))
+                key = hashlib.sha1("|".join([normalised(block.text), model, normalised(local), str(data), where_data])
+                                   .encode()).hexdigest()[:16]
+                jobs.setdefault(key, (key, directory, file, model, len(models) > 1, data))
+                examples.append((block, model, key, data))
                 program_blocks.setdefault(model, key)
 
-    workers = max(1, min(4, os.cpu_count() or 1))
-    with concurrent.futures.ThreadPoolExecutor(workers) as pool:
-        checker.compiled = dict(pool.map(checker.compile, jobs.values()))
+    # The stdlib's large networks first, so that the longest compilation does not start last.
+    order = sorted(jobs.values(), key=lambda job: "import models" not in (job[1] / job[2]).read_text())
+    with concurrent.futures.ThreadPoolExecutor(max(1, min(4, os.cpu_count() or 1))) as pool:
+        checker.compiled = dict(pool.map(checker.build, order))
 
-    trained = {}
-    for block, model, key, directory in examples:
-        rc, err, program = checker.compiled[key]
+    for block, model, key, data in examples:
+        (rc, _, err), trained, _ = checker.compiled[key]
         where = "%s %s" % (block.where(), model)
         if rc != 0:
             checker.fail(where, "does not compile", err)
-            continue
-        try:
-            data = training_data(block.text, directory)
-        except RuntimeError as e:
-            checker.fail(where, str(e))
-            continue
-        if data is None:
+        elif data is None:
             print("ok   %s: compiles (no data to train on)" % where)
-            continue
-        if key not in trained:
-            run_dir = program.parent
-            argv = [str(program), "train", "--epochs", "1", "--save", str(run_dir / "w.safetensors"),
-                    "--checkpoint", str(run_dir / "c.safetensors")] + data[0]
-            trained[key] = run(argv, directory)
-        rc, out, err = trained[key]
-        if rc != 0:
-            checker.fail(where, "compiles, but one epoch of training on %s fails" % data[1], out + err)
+        elif trained[0] != 0:
+            checker.fail(where, "compiles, but one epoch of training on %s fails" % data[1], trained[1] + trained[2])
         else:
             print("ok   %s: compiles, trains one epoch on %s" % (where, data[1]))
 
@@ -250,7 +250,7 @@ def main():
                 rc, _, err = run([nnc, name, "-o", str(directory / "unused")], directory)
             elif name in docs_diagnostics.PROGRAMS and name in program_blocks:
                 spec = docs_diagnostics.PROGRAMS[name]
-                compiled, _, program = checker.compiled[program_blocks[name]]
+                (compiled, _, _), _, program = checker.compiled[program_blocks[name]]
                 if compiled != 0:
                     checker.fail(where, "the docs' model %s does not compile" % name)
                     continue
