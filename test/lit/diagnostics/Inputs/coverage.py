@@ -12,8 +12,10 @@ two messages, A and B, and each must be tested; variables and calls
 
 A message is tested when a CHECK line of a lit test (ROOT/test/lit/**/*.nn)
 holds "error: " followed by the whole message, to the end of the line. A
-message of `fail()` may come after a prefix ("nnc: error: ", or a shape rule's
-"conv: " as Sema reports it). CHECK-NOT lines do not count.
+message of `fail()` may come after one prefix that ends in ": " (the shape
+rule's "conv: " as Sema reports it). CHECK-NOT lines do not count. A call
+whose message has no text of its own (`fail(e.what())`, `too_large(...)`)
+relays a message made elsewhere: it is listed, not required.
 
 Every FileCheck of a test in test/lit/diagnostics must also pass
 --implicit-check-not=error:, so that an error nobody expected fails the test.
