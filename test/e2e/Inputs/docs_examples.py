@@ -15,6 +15,10 @@ every fenced block must have one, so that no example escapes unseen:
     ```nn fragment   deliberately incomplete: not compiled
     ```text, ```sh, ```python ...   not .nn source
 
+A block that the paragraph before it introduces as a file of the repository
+(`examples/fashion_lenet.nn` in backquotes) must equal that file, comments
+and spacing aside, so the docs cannot drift from the examples.
+
 A block whose first line is a comment naming a file (`# nets/mlp.nn: ...`,
 `# gate.csv: ...`) is written under that name, next to the other blocks of
 its document, so imports and data files resolve as the docs describe.
@@ -51,8 +55,9 @@ KINDS = {"nn": "program", "nn module": "module", "nn fragment": "fragment"}
 
 
 class Block:
-    def __init__(self, doc, line, info, lines):
+    def __init__(self, doc, line, info, lines, intro):
         self.doc, self.line, self.info, self.lines = doc, line, info, lines
+        self.intro = intro  # the paragraph just before the block
         self.text = "\n".join(lines) + "\n"
         first = NAMED_FILE.match(lines[0]) if lines else None
         self.name = first.group(1) if first else None
@@ -79,7 +84,13 @@ def read_doc(path, label):
                                 "text, sh or python" % (label, i + 1))
             elif info.startswith("nn") and info not in KINDS:
                 problems.append("%s:%d: unknown kind of nn block '%s'; use %s" % (label, i + 1, info, ", ".join(KINDS)))
-            blocks.append(Block(label, i + 1, info, body))
+            k = i - 1
+            while k >= 0 and not lines[k].strip():
+                k -= 1
+            start = k
+            while start >= 0 and lines[start].strip():
+                start -= 1
+            blocks.append(Block(label, i + 1, info, body, " ".join(lines[start + 1:k + 1])))
             regions.append((i + 1, body))
             i = j + 1
             continue
@@ -200,6 +211,10 @@ def main():
                 continue
             file = block.name or "block%d.nn" % block.line
             (directory / file).write_text(block.text)
+            for copy in re.findall(r"`([\w./-]+\.nn)`", block.intro):
+                if (root / copy).is_file() and normalised((root / copy).read_text()) != normalised(block.text):
+                    checker.fail(block.where(), "the text before this block names %s, but the block differs from "
+                                 "that file (comments and spacing aside)" % copy)
             models = re.findall(r"^\s*model\s+(\w+)", block.text, re.M)
             if not models:
                 checker.fail(block.where(), "an nn block without a model; mark it nn module or nn fragment")
