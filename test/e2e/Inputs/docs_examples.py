@@ -182,13 +182,9 @@ class Checker:
         return key, (compiled, trained, out / model)
 
 
-def main():
-    nnc, workdir = os.path.abspath(sys.argv[1]), pathlib.Path(sys.argv[2]).resolve()
-    docs = [pathlib.Path(p).resolve() for p in sys.argv[3:]]
-    root = pathlib.Path(os.path.commonpath([str(d.parent) for d in docs]))
-    checker = Checker(nnc, workdir)
+def collect(docs, root, workdir, checker):
+    """Writes every block's file; returns the distinct jobs, the examples and the errors the docs show."""
     jobs, examples, shown_errors, program_blocks = {}, [], {}, {}
-
     for doc in docs:
         label = str(doc.relative_to(root))
         blocks, regions, problems = read_doc(doc, label)
@@ -203,6 +199,7 @@ def main():
             if block.name and (block.info in KINDS or block.name.endswith(".csv")):
                 (directory / block.name).parent.mkdir(parents=True, exist_ok=True)
                 (directory / block.name).write_text(block.text)
+        modules = "".join(b.text for b in blocks if KINDS.get(b.info) == "module")
         for block in blocks:
             kind = KINDS.get(block.info)
             if kind == "module" and not block.name:
@@ -219,28 +216,25 @@ def main():
             if not models:
                 checker.fail(block.where(), "an nn block without a model; mark it nn module or nn fragment")
                 continue
-            # A block that imports the docs' own modules is keyed by them too.
-            local = "".join(b.text for b in blocks if KINDS.get(b.info) == "module") if re.search(
-                r"^\s*import\s+(\"|(?!blocks\b|models\b))", block.text, re.M) else ""
             try:
                 data = training_data(block.text, directory)
             except RuntimeError as e:
                 checker.fail(block.where(), str(e))
                 continue
-            # Data from a file of the docs is read from this document's directory.
-            where_data = str(directory) if data and data[1].startswith('"') else ""
+            # Identical blocks share a job; one that imports the docs' own modules is
+            # keyed by them too, one that reads a data file by where it reads it.
+            imports_local = re.search(r"^\s*import\s+(\"|(?!blocks\b|models\b))", block.text, re.M)
+            data_dir = str(directory) if data and data[1].startswith('"') else ""
             for model in models:
-                key = hashlib.sha1("|".join([normalised(block.text), model, normalised(local), str(data), where_data])
-                                   .encode()).hexdigest()[:16]
+                key = hashlib.sha1("|".join([normalised(block.text), model, normalised(modules) if imports_local else "",
+                                             str(data), data_dir]).encode()).hexdigest()[:16]
                 jobs.setdefault(key, (key, directory, file, model, len(models) > 1, data))
                 examples.append((block, model, key, data))
                 program_blocks.setdefault(model, key)
+    return jobs, examples, shown_errors, program_blocks
 
-    # The stdlib's large networks first, so that the longest compilation does not start last.
-    order = sorted(jobs.values(), key=lambda job: "import models" not in (job[1] / job[2]).read_text())
-    with concurrent.futures.ThreadPoolExecutor(max(1, min(4, os.cpu_count() or 1))) as pool:
-        checker.compiled = dict(pool.map(checker.build, order))
 
+def report_examples(examples, checker):
     for block, model, key, data in examples:
         (rc, _, err), trained, _ = checker.compiled[key]
         where = "%s %s" % (block.where(), model)
@@ -253,23 +247,25 @@ def main():
         else:
             print("ok   %s: compiles, trains one epoch on %s" % (where, data[1]))
 
+
+def check_shown_errors(shown_errors, program_blocks, checker):
     for name in sorted((set(docs_diagnostics.SOURCES) | set(docs_diagnostics.PROGRAMS)) - set(shown_errors)):
         checker.fail("docs_diagnostics.py", "%s is not shown in the docs any more; remove it" % name)
     for name, places in sorted(shown_errors.items()):
         for label, expected in places:
             where = "%s %s" % (label, name)
             if name in docs_diagnostics.SOURCES:
-                directory = workdir / "diagnostics"
+                directory = checker.workdir / "diagnostics"
                 directory.mkdir(exist_ok=True)
                 (directory / name).write_text(docs_diagnostics.SOURCES[name])
-                rc, _, err = run([nnc, name, "-o", str(directory / "unused")], directory)
+                rc, _, err = run([checker.nnc, name, "-o", str(directory / "unused")], directory)
             elif name in docs_diagnostics.PROGRAMS and name in program_blocks:
                 spec = docs_diagnostics.PROGRAMS[name]
                 (compiled, _, _), _, program = checker.compiled[program_blocks[name]]
                 if compiled != 0:
                     checker.fail(where, "the docs' model %s does not compile" % name)
                     continue
-                directory = workdir / "program-errors" / name
+                directory = checker.workdir / "program-errors" / name
                 directory.mkdir(parents=True, exist_ok=True)
                 for file, text in spec["files"].items():
                     (directory / file).write_text(text)
@@ -278,11 +274,23 @@ def main():
                 checker.fail(where, "the docs show this error, but docs_diagnostics.py has no file (or program) for it")
                 continue
             if rc != 1 or err != expected:
-                checker.fail(where, "the docs show\n%s  nnc prints (status %d)\n%s" % (
-                    indent(expected), rc, indent(err)))
+                checker.fail(where, "the docs show\n%s  nnc prints (status %d)\n%s" % (indent(expected), rc, indent(err)))
             else:
                 print("ok   %s: prints what the docs show" % where)
 
+
+def main():
+    nnc, workdir = os.path.abspath(sys.argv[1]), pathlib.Path(sys.argv[2]).resolve()
+    docs = [pathlib.Path(p).resolve() for p in sys.argv[3:]]
+    root = pathlib.Path(os.path.commonpath([str(d.parent) for d in docs]))
+    checker = Checker(nnc, workdir)
+    jobs, examples, shown_errors, program_blocks = collect(docs, root, workdir, checker)
+    # The stdlib's large networks first, so that the longest compilation does not start last.
+    order = sorted(jobs.values(), key=lambda job: "import models" not in (job[1] / job[2]).read_text())
+    with concurrent.futures.ThreadPoolExecutor(max(1, min(4, os.cpu_count() or 1))) as pool:
+        checker.compiled = dict(pool.map(checker.build, order))
+    report_examples(examples, checker)
+    check_shown_errors(shown_errors, program_blocks, checker)
     print("%d examples, %d compilations, %d shown errors; %d failures"
           % (len(examples), len(jobs), sum(len(p) for p in shown_errors.values()), len(checker.failures)))
     return 1 if checker.failures else 0
