@@ -180,32 +180,51 @@ TEST(AugmentRates, ShiftIsUniformOverItsTranslations) {
 }
 
 // zoom(f): the pixel at distance d from the centre comes from distance
-// d / factor (nearest pixel), with factor uniform in [1 - f, 1 + f]. On a
-// 101x101 image whose values encode their own position, the source of every
-// pixel is read back; the factor is fitted from the middle row and must
-// explain every pixel, along both axes.
+// d / factor (nearest pixel, zeros from outside), with factor uniform in
+// [1 - f, 1 + f], the same along both axes. Images whose values encode
+// their own position give back the source of every pixel. A row of 2001
+// pixels pins 1 / factor to an interval about 1e-3 wide (each pixel's
+// rounding bounds it); a 101x101 image zoomed from the same seed (the
+// factor is drawn first, whatever the size) must then fit that interval in
+// every pixel, along both axes.
+struct Interval {
+  double lo = -INFINITY, hi = INFINITY;
+  // source = round(centre + d * slope) bounds slope.
+  void fit(double d, double source, double centre) {
+    if (d == 0) return;
+    const double a = (source - centre - 0.5) / d, b = (source - centre + 0.5) / d;
+    lo = std::max(lo, std::min(a, b) - 1e-9), hi = std::min(hi, std::max(a, b) + 1e-9);
+  }
+  bool admits(double d, double source, double centre) const {
+    const double a = centre + d * lo, b = centre + d * hi;
+    return source >= std::min(a, b) - 0.5 - 1e-9 && source <= std::max(a, b) + 0.5 + 1e-9;
+  }
+};
+
+std::vector<float> zoomed(int64_t height, int64_t width, double f, uint64_t seed) {
+  std::vector<float> image(size_t(height * width)), scratch;
+  for (int64_t k = 0; k < height * width; ++k) image[size_t(k)] = float(k + 1);
+  Rng rng(seed);
+  nnc::rt::augment_image(image.data(), 1, height, width, {{"zoom", f}}, rng, scratch);
+  return image;
+}
+
 TEST(AugmentRates, ZoomScalesByAFactorUniformInItsRange) {
-  constexpr int64_t N = 101, centre = 50;
-  const double f = 0.4;
+  constexpr int64_t Long = 2001, N = 101;
+  const double f = 0.4, c = 50;
   std::vector<double> factors;
   int unchanged = 0;
   for (uint64_t seed = 0; seed < 1000; ++seed) {
-    std::vector<float> image(N * N), scratch;
-    for (int64_t k = 0; k < N * N; ++k) image[size_t(k)] = float(k + 1);
-    const std::vector<float> original = image;
-    Rng rng(seed);
-    nnc::rt::augment_image(image.data(), 1, N, N, {{"zoom", f}}, rng, scratch);
-    unchanged += image == original;
-    // Least squares through the centre: (source - centre) = slope (x - centre).
-    double sxy = 0, sxx = 0;
-    for (int64_t x = 0; x < N; ++x) {
-      const float v = image[size_t(centre * N + x)];
-      if (v == 0) continue;
-      const int64_t source_x = (int64_t(v) - 1) % N;
-      sxy += double(source_x - centre) * double(x - centre), sxx += double(x - centre) * double(x - centre);
-    }
-    const double slope = sxy / sxx, factor = 1 / slope;
+    Interval slope;
+    const std::vector<float> row = zoomed(1, Long, f, seed);
+    for (int64_t x = 0; x < Long; ++x)
+      if (row[size_t(x)] != 0) slope.fit(double(x - Long / 2), double(row[size_t(x)]) - 1, double(Long / 2));
+    ASSERT_LE(slope.lo, slope.hi) << "seed " << seed << ": no one factor explains the row";
+    ASSERT_LT(slope.hi - slope.lo, 2e-3) << "seed " << seed;
+    const double factor = 2 / (slope.lo + slope.hi);
     factors.push_back(factor);
+
+    const std::vector<float> image = zoomed(N, N, f, seed);
     int zeros = 0;
     for (int64_t y = 0; y < N; ++y)
       for (int64_t x = 0; x < N; ++x) {
@@ -214,17 +233,20 @@ TEST(AugmentRates, ZoomScalesByAFactorUniformInItsRange) {
           zeros++;
           continue;
         }
-        const int64_t source_y = (int64_t(v) - 1) / N, source_x = (int64_t(v) - 1) % N;
-        ASSERT_NEAR(double(source_y), centre + double(y - centre) * slope, 0.6) << "seed " << seed << " y " << y;
-        ASSERT_NEAR(double(source_x), centre + double(x - centre) * slope, 0.6) << "seed " << seed << " x " << x;
+        const double source_y = double((int64_t(v) - 1) / N), source_x = double((int64_t(v) - 1) % N);
+        ASSERT_TRUE(slope.admits(double(y) - c, source_y, c)) << "seed " << seed << " y " << y << " from " << source_y;
+        ASSERT_TRUE(slope.admits(double(x) - c, source_x, c)) << "seed " << seed << " x " << x << " from " << source_x;
       }
-    // Zooming in fills the image; zooming out leaves a zero border of about
-    // (N - N factor) / 2 pixels on each side.
+    unchanged += zeros == 0 && std::equal(image.begin(), image.end(), zoomed(N, N, 0, seed).begin());
+    // Zooming in fills the image; zooming out leaves a zero border, the
+    // pixels whose source lies outside: about N - N factor of each row.
     if (factor >= 1) EXPECT_EQ(zeros, 0) << "seed " << seed;
-    else EXPECT_NEAR(std::sqrt(double(N * N - zeros)), N * factor, 2.5) << "seed " << seed;
+    else EXPECT_NEAR(std::sqrt(double(N * N - zeros)), double(N) * factor, 2.0) << "seed " << seed;
   }
-  expect_uniform(factors, 1 - f, 1 + f, 0.02, "zoom factor");
-  EXPECT_LE(unchanged, 20) << "zoom left " << unchanged << " of 1000 images as they were";
+  expect_uniform(factors, 1 - f, 1 + f, 2e-3, "zoom factor");
+  // Only a factor in (50 / 50.5, 50 / 49.5), where even the outermost
+  // pixel (d = 50) stays, leaves a 101x101 image as it was.
+  expect_binomial(unchanged, 1000, (50 / 49.5 - 50 / 50.5) / (2 * f), "zoom images unchanged");
 }
 
 // brightness(d): every value of an image moves by the same delta, uniform
