@@ -84,6 +84,11 @@ def flat(v):
     return [x for row in v for x in row] if isinstance(v[0], list) else list(v)
 
 
+def as_matrix(name, values):
+    """A weight [in, 2] back from its row-major values; a bias as it is."""
+    return [values[i : i + 2] for i in range(0, len(values), 2)] if name.endswith("weight") else values
+
+
 def sign(w):
     return (w > 0) - (w < 0)
 
@@ -92,8 +97,7 @@ def reference(opt, s, xs, ts, steps):
     params = {name: flat(v) for name, v in START.items()}
     state = {name: {"a": [0.0] * len(v), "b": [0.0] * len(v)} for name, v in params.items()}
     for t in range(1, steps + 1):
-        unflat = {n: [params[n][i * 2 : i * 2 + 2] for i in range(len(params[n]) // 2)] if n.endswith("weight") else params[n] for n in params}
-        grads = {n: flat(g) for n, g in gradients(unflat, xs, ts).items()}
+        grads = {n: flat(g) for n, g in gradients({n: as_matrix(n, v) for n, v in params.items()}, xs, ts).items()}
         for name, p in params.items():
             layer, kind = name.split(".")
             g = list(grads[name])
