@@ -32,8 +32,8 @@ void emit_program(const ir::Program& program, const std::vector<PipelineIR>& pip
 std::string pipeline_text(const std::vector<PipelineIR>& pipelines, const Halide::Target& target, bool assembly,
                           const std::string& work_dir);
 
-// Where the runtime's libraries and headers are (set at build time,
-// overridable with the environment variable NNC_RUNTIME_DIR).
+// Where `import` finds the standard library's modules (set at build time,
+// overridable with the environment variable NNC_STDLIB_DIR).
 std::string default_stdlib_dir();
 
 }  // namespace nnc::codegen
