@@ -348,15 +348,16 @@ void place_helper(Context& cx, int id, const ir::Helper& h) {
   f.compute_root();
   std::string how;
   switch (h.placement) {
-    case ir::Placement::Total: how = "computed once"; break;
-    case ir::Placement::PerSample: how = "computed once per sample"; break;
+    case ir::Placement::Total: how = "computed once, before its consumer reads it"; break;
+    case ir::Placement::PerSample: how = "computed once per sample, not per value that reads it"; break;
     case ir::Placement::PaddedImage:
       f.vectorize(v[0], cx.vector_width, TailStrategy::GuardWithIf).parallel(v.back());
-      how = "computed once, rows vectorized by " + std::to_string(cx.vector_width) + ", parallel over the batch";
+      how = "computed once, so the taps read it without bounds tests; rows vectorized by " +
+            std::to_string(cx.vector_width) + ", parallel over the batch";
       break;
     case ir::Placement::PerWindow:
       f.parallel(v.back());
-      how = "computed once per window, parallel over the batch";
+      how = "computed once per window, not per position it covers; parallel over the batch";
       break;
   }
   if (cx.log)

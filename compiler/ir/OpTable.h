@@ -10,7 +10,10 @@
 //             codegen/Schedule.cpp implements once per target
 //
 // To add an op: a line in Ops.def and a row in OpTable.cpp, and a forward and
-// finite-difference gradient test in test/unit/test_ops.cpp.
+// finite-difference gradient test in test/unit/test_ops.cpp; with a gradient,
+// also a case through the real schedules in test_scheduled_gradients.cpp.
+// A lowering rule defines Funcs only: what it needs computed apart (a padded
+// copy, row statistics) it returns as a Helper with a Placement.
 #pragma once
 #include <Halide.h>
 
