@@ -21,6 +21,8 @@
 //   Dropout        dropout (a fixed seed: the masked function is
 //                  differentiable) and scale, squared_error
 //   Step           step's straight-through gradient, in closed form
+// and a last test checks that together they hold every op with a gradient
+// rule and every schedule kind.
 //
 // Finite differences: h = 1e-3 on one parameter element, the loss read in
 // f32 from the pipeline, so each difference carries about ulp(loss) / 2h ~
@@ -36,8 +38,8 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <numeric>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -48,6 +50,7 @@
 namespace {
 
 using nnc::ir::Op;
+using nnc::ir::Schedule;
 using nnc::test::random_values;
 using nnc::test::ScheduledModel;
 using Values = std::vector<float>;
@@ -142,7 +145,7 @@ Values tenths(size_t n, unsigned seed, int limit) {
 struct Mlp {
   ScheduledModel m;
   int pre_relu, logits;
-  explicit Mlp(int batch) {
+  Mlp() {
     int x = m.input({12});
     int w1 = m.param("w1", {12, 20}, tenths(240, 201, 5));
     int b1 = m.param("b1", {20}, tenths(20, 202, 2));
@@ -160,6 +163,9 @@ struct Mlp {
     logits = m.add(Op::BiasAdd, {m.add(Op::MatMul, {mixed, w4}), b4});
     m.p.loss = m.add(Op::CrossEntropy, {logits, m.class_target()});
     m.p.output = m.add(Op::Softmax, {logits});
+  }
+  // Compiles, and sets the batch's values.
+  void prepare(int batch) {
     m.compile();
     m.batch = batch;
     m.x = tenths(size_t(batch) * 12, 208, 1);
@@ -229,7 +235,8 @@ std::map<int, std::vector<double>> reference_forward(const ScheduledModel& m) {
 }
 
 TEST(ScheduledGradients, MlpClassifier) {
-  Mlp mlp(9);  // 9 rows: a tile of 4 rows is left partial
+  Mlp mlp;
+  mlp.prepare(9);  // 9 rows: a tile of 4 rows is left partial
   ScheduledModel& m = mlp.m;
   const std::map<int, std::vector<double>> ref = reference_forward(m);
   ASSERT_NO_FATAL_FAILURE(
@@ -247,7 +254,8 @@ TEST(ScheduledGradients, MlpClassifier) {
 // search for the first non-finite one) against the reference loop, and its
 // last value, the softmax, against the predict pipeline's output.
 TEST(ScheduledGradients, ProbeMatchesReferenceAndPredict) {
-  Mlp mlp(5);
+  Mlp mlp;
+  mlp.prepare(5);
   ScheduledModel& m = mlp.m;
   const std::map<int, std::vector<double>> ref = reference_forward(m);
   const ScheduledModel::Result probe = m.run("probe");
@@ -277,23 +285,33 @@ TEST(ScheduledGradients, ProbeMatchesReferenceAndPredict) {
 // wide) two rows at a time; its kernel gradient (3 channels over rows of
 // 10) sums vectors of positions, the first's (16 channels) vectors of
 // channels.
-TEST(ScheduledGradients, Cnn2D) {
-  const int batch = 5, height = 13, width = 20;
+struct Cnn2D {
+  static constexpr int batch = 5, height = 13, width = 20;
   ScheduledModel m;
-  int x = m.input({1, height, width});
-  int w0 = m.param("conv0.weight", {16, 1, 1, 1}, random_values(16, 301, 0.5f, 1.0f));
-  int b0 = m.param("conv0.bias", {16}, random_values(16, 302, -0.3f, 0.3f));
-  int w1 = m.param("conv1.weight", {3, 16, 3, 3}, random_values(432, 303, -0.3f, 0.3f));
-  int b1 = m.param("conv1.bias", {3}, random_values(3, 304, -0.2f, 0.2f));
-  int w2 = m.param("dense.weight", {45, 4}, random_values(180, 305, -1.0f, 1.0f));
-  int b2 = m.param("dense.bias", {4}, random_values(4, 306, -0.2f, 0.2f));
-  int c0 = m.add(Op::Tanh, {m.add(Op::BiasAdd, {m.add(Op::Conv, {x, w0}, {1, 1, 0, 0}), b0})});
-  int p0 = m.add(Op::MaxPool, {c0}, {2, 2, 2, 2});
-  int c1 = m.add(Op::Sigmoid, {m.add(Op::BiasAdd, {m.add(Op::Conv, {p0, w1}, {1, 1, 1, 1}), b1})});
-  int a1 = m.add(Op::AvgPool, {c1}, {2, 2, 2, 2});
-  int y = m.add(Op::Softmax, {m.add(Op::BiasAdd, {m.add(Op::MatMul, {m.add(Op::Reshape, {a1}, {45}), w2}), b2})});
-  m.p.output = y;
-  m.p.loss = m.add(Op::MeanSquaredError, {y, m.target({4})});
+  int c0, c1;
+  Cnn2D() {
+    int x = m.input({1, height, width});
+    int w0 = m.param("conv0.weight", {16, 1, 1, 1}, random_values(16, 301, 0.5f, 1.0f));
+    int b0 = m.param("conv0.bias", {16}, random_values(16, 302, -0.3f, 0.3f));
+    int w1 = m.param("conv1.weight", {3, 16, 3, 3}, random_values(432, 303, -0.3f, 0.3f));
+    int b1 = m.param("conv1.bias", {3}, random_values(3, 304, -0.2f, 0.2f));
+    int w2 = m.param("dense.weight", {45, 4}, random_values(180, 305, -1.0f, 1.0f));
+    int b2 = m.param("dense.bias", {4}, random_values(4, 306, -0.2f, 0.2f));
+    c0 = m.add(Op::Tanh, {m.add(Op::BiasAdd, {m.add(Op::Conv, {x, w0}, {1, 1, 0, 0}), b0})});
+    int p0 = m.add(Op::MaxPool, {c0}, {2, 2, 2, 2});
+    c1 = m.add(Op::Sigmoid, {m.add(Op::BiasAdd, {m.add(Op::Conv, {p0, w1}, {1, 1, 1, 1}), b1})});
+    int a1 = m.add(Op::AvgPool, {c1}, {2, 2, 2, 2});
+    int y = m.add(Op::Softmax, {m.add(Op::BiasAdd, {m.add(Op::MatMul, {m.add(Op::Reshape, {a1}, {45}), w2}), b2})});
+    m.p.output = y;
+    m.p.loss = m.add(Op::MeanSquaredError, {y, m.target({4})});
+  }
+};
+
+TEST(ScheduledGradients, Cnn2D) {
+  Cnn2D net;
+  ScheduledModel& m = net.m;
+  const int batch = net.batch, height = net.height, width = net.width;
+  const int c0 = net.c0, c1 = net.c1;
   m.compile();
 
   m.batch = batch;
@@ -334,25 +352,35 @@ TEST(ScheduledGradients, Cnn2D) {
 // -> flatten -> dense(2) -> sigmoid, binary cross-entropy. Each sample's 96
 // input values are distinct, 0.05 apart: maxpool(2) then takes distinct
 // values, so the overlapping windows after it hold no tie either.
-TEST(ScheduledGradients, Cnn1D) {
-  const int batch = 4, length = 96;
+struct Cnn1D {
+  static constexpr int batch = 4, length = 96;
   ScheduledModel m;
-  int x = m.input({1, length});
-  int w0 = m.param("conv0.weight", {8, 1, 1}, random_values(8, 401, 0.3f, 0.6f));
-  int b0 = m.param("conv0.bias", {8}, random_values(8, 402, -0.3f, 0.3f));
-  int w1 = m.param("conv1.weight", {3, 8, 3}, random_values(72, 403, -0.5f, 0.5f));
-  int b1 = m.param("conv1.bias", {3}, random_values(3, 404, -0.2f, 0.2f));
-  int w2 = m.param("dense.weight", {18, 2}, random_values(36, 405, -1.0f, 1.0f));
-  int b2 = m.param("dense.bias", {2}, random_values(2, 406, -0.2f, 0.2f));
-  int c0 = m.add(Op::Tanh, {m.add(Op::BiasAdd, {m.add(Op::Conv, {x, w0}, {1, 0}), b0})});
-  int p0 = m.add(Op::MaxPool, {c0}, {2, 2});
-  int p1 = m.add(Op::MaxPool, {p0}, {3, 2});
-  int pre_relu = m.add(Op::BiasAdd, {m.add(Op::Conv, {p1, w1}, {2, 1}), b1});
-  int c1 = m.add(Op::Relu, {pre_relu});
-  int a1 = m.add(Op::AvgPool, {c1}, {2, 2});
-  int y = m.add(Op::Sigmoid, {m.add(Op::BiasAdd, {m.add(Op::MatMul, {m.add(Op::Reshape, {a1}, {18}), w2}), b2})});
-  m.p.output = y;
-  m.p.loss = m.add(Op::BinaryCrossEntropy, {y, m.target({2})});
+  int c0, p0, pre_relu, c1;
+  Cnn1D() {
+    int x = m.input({1, length});
+    int w0 = m.param("conv0.weight", {8, 1, 1}, random_values(8, 401, 0.3f, 0.6f));
+    int b0 = m.param("conv0.bias", {8}, random_values(8, 402, -0.3f, 0.3f));
+    int w1 = m.param("conv1.weight", {3, 8, 3}, random_values(72, 403, -0.5f, 0.5f));
+    int b1 = m.param("conv1.bias", {3}, random_values(3, 404, -0.2f, 0.2f));
+    int w2 = m.param("dense.weight", {18, 2}, random_values(36, 405, -1.0f, 1.0f));
+    int b2 = m.param("dense.bias", {2}, random_values(2, 406, -0.2f, 0.2f));
+    c0 = m.add(Op::Tanh, {m.add(Op::BiasAdd, {m.add(Op::Conv, {x, w0}, {1, 0}), b0})});
+    p0 = m.add(Op::MaxPool, {c0}, {2, 2});
+    int p1 = m.add(Op::MaxPool, {p0}, {3, 2});
+    pre_relu = m.add(Op::BiasAdd, {m.add(Op::Conv, {p1, w1}, {2, 1}), b1});
+    c1 = m.add(Op::Relu, {pre_relu});
+    int a1 = m.add(Op::AvgPool, {c1}, {2, 2});
+    int y = m.add(Op::Sigmoid, {m.add(Op::BiasAdd, {m.add(Op::MatMul, {m.add(Op::Reshape, {a1}, {18}), w2}), b2})});
+    m.p.output = y;
+    m.p.loss = m.add(Op::BinaryCrossEntropy, {y, m.target({2})});
+  }
+};
+
+TEST(ScheduledGradients, Cnn1D) {
+  Cnn1D net;
+  ScheduledModel& m = net.m;
+  const int batch = net.batch, length = net.length;
+  const int c0 = net.c0, p0 = net.p0, pre_relu = net.pre_relu, c1 = net.c1;
   m.compile();
 
   m.batch = batch;
@@ -386,20 +414,28 @@ TEST(ScheduledGradients, Cnn1D) {
 // with the seed fixed the train_step's loss is a smooth function of the
 // params, and its gradient must use the same mask: the differences are of
 // train_step's loss (evaluate has no dropout).
-TEST(ScheduledGradients, DropoutAndScale) {
-  const int batch = 16;
+struct DropoutAndScale {
+  static constexpr int batch = 16;
   ScheduledModel m;
-  int x = m.input({6});
-  int w1 = m.param("dense0.weight", {6, 12}, random_values(72, 501, -0.5f, 0.5f));
-  int b1 = m.param("dense0.bias", {12}, random_values(12, 502, -0.2f, 0.2f));
-  int w2 = m.param("dense1.weight", {12, 3}, random_values(36, 503, -0.5f, 0.5f));
-  int b2 = m.param("dense1.bias", {3}, random_values(3, 504, -0.2f, 0.2f));
-  int h = m.add(Op::Tanh, {m.add(Op::BiasAdd, {m.add(Op::MatMul, {x, w1}), b1})});
-  int scaled = m.add(Op::Scale, {h, m.hyper_leaf("factor", 0.8f)});
-  int dropped = m.add(Op::Dropout, {scaled, m.hyper_leaf("dropout_seed", 7.0f)}, {300000});
-  int y = m.add(Op::BiasAdd, {m.add(Op::MatMul, {dropped, w2}), b2});
-  m.p.output = y;
-  m.p.loss = m.add(Op::SquaredError, {y, m.target({3})});
+  DropoutAndScale() {
+    int x = m.input({6});
+    int w1 = m.param("dense0.weight", {6, 12}, random_values(72, 501, -0.5f, 0.5f));
+    int b1 = m.param("dense0.bias", {12}, random_values(12, 502, -0.2f, 0.2f));
+    int w2 = m.param("dense1.weight", {12, 3}, random_values(36, 503, -0.5f, 0.5f));
+    int b2 = m.param("dense1.bias", {3}, random_values(3, 504, -0.2f, 0.2f));
+    int h = m.add(Op::Tanh, {m.add(Op::BiasAdd, {m.add(Op::MatMul, {x, w1}), b1})});
+    int scaled = m.add(Op::Scale, {h, m.hyper_leaf("factor", 0.8f)});
+    int dropped = m.add(Op::Dropout, {scaled, m.hyper_leaf("dropout_seed", 7.0f)}, {300000});
+    int y = m.add(Op::BiasAdd, {m.add(Op::MatMul, {dropped, w2}), b2});
+    m.p.output = y;
+    m.p.loss = m.add(Op::SquaredError, {y, m.target({3})});
+  }
+};
+
+TEST(ScheduledGradients, DropoutAndScale) {
+  DropoutAndScale net;
+  ScheduledModel& m = net.m;
+  const int batch = net.batch;
   m.compile();
   m.batch = batch;
   m.x = random_values(size_t(batch) * 6, 505, -1, 1);
@@ -420,14 +456,22 @@ TEST(ScheduledGradients, DropoutAndScale) {
 // makes SGD on squared error Rosenblatt's rule. x [B, 3] -> dense(2) -> step,
 // squared error: d/dW = x^T (y - t) / B and d/db = sum over the batch of
 // (y - t) / B, with y = step(x W + b), computed here in double.
-TEST(ScheduledGradients, StepIsStraightThrough) {
-  const int batch = 6, in = 3, out = 2;
+struct StepModel {
+  static constexpr int batch = 6, in = 3, out = 2;
   ScheduledModel m;
-  int x = m.input({in});
-  int w = m.param("dense.weight", {in, out}, random_values(in * out, 601));
-  int b = m.param("dense.bias", {out}, random_values(out, 602, -0.3f, 0.3f));
-  m.p.output = m.add(Op::Step, {m.add(Op::BiasAdd, {m.add(Op::MatMul, {x, w}), b})});
-  m.p.loss = m.add(Op::SquaredError, {m.p.output, m.target({out})});
+  StepModel() {
+    int x = m.input({in});
+    int w = m.param("dense.weight", {in, out}, random_values(in * out, 601));
+    int b = m.param("dense.bias", {out}, random_values(out, 602, -0.3f, 0.3f));
+    m.p.output = m.add(Op::Step, {m.add(Op::BiasAdd, {m.add(Op::MatMul, {x, w}), b})});
+    m.p.loss = m.add(Op::SquaredError, {m.p.output, m.target({out})});
+  }
+};
+
+TEST(ScheduledGradients, StepIsStraightThrough) {
+  StepModel net;
+  ScheduledModel& m = net.m;
+  const int batch = net.batch, in = net.in, out = net.out;
   m.compile();
   m.batch = batch;
   m.x = random_values(batch * in, 603, -1, 1);
@@ -446,6 +490,39 @@ TEST(ScheduledGradients, StepIsStraightThrough) {
   const std::vector<Values> g = m.gradients();
   for (size_t e = 0; e < dw.size(); ++e) EXPECT_NEAR(g[0][e], dw[e], 1e-6) << "weight element " << e;
   for (size_t e = 0; e < db.size(); ++e) EXPECT_NEAR(g[1][e], db[e], 1e-6) << "bias element " << e;
+}
+
+// ---- coverage ------------------------------------------------------------------------
+
+// The models above hold every op that has a gradient rule, and once
+// differentiated every schedule kind: an op added to the table with a
+// gradient fails here until a model checks it.
+TEST(ScheduledGradients, ModelsCoverEveryDifferentiableOpAndScheduleKind) {
+  Mlp mlp;
+  Cnn2D cnn2d;
+  Cnn1D cnn1d;
+  DropoutAndScale dropout;
+  StepModel step;
+  std::set<Op> forward;
+  std::set<Schedule> kinds;
+  for (ScheduledModel* m : {&mlp.m, &cnn2d.m, &cnn1d.m, &dropout.m, &step.m}) {
+    for (const nnc::ir::Node& n : m->p.graph.nodes()) forward.insert(n.op);
+    nnc::passes::differentiate(m->p);
+    for (const nnc::ir::Node& n : m->p.graph.nodes()) kinds.insert(nnc::ir::op_def(n.op).schedule);
+  }
+  const Op all[] = {
+#define NNC_OP(name) Op::name,
+#include "compiler/ir/Ops.def"
+#undef NNC_OP
+  };
+  for (Op op : all) {
+    if (nnc::ir::op_def(op).gradient) {
+      EXPECT_TRUE(forward.count(op)) << nnc::ir::op_name(op) << " has a gradient rule that no model here checks";
+    }
+  }
+  for (Schedule kind : {Schedule::Gemm, Schedule::Conv, Schedule::KernelGrad, Schedule::Reduce, Schedule::RowReduce,
+                        Schedule::Elementwise, Schedule::Materialize})
+    EXPECT_TRUE(kinds.count(kind)) << "schedule kind " << int(kind) << " is not covered";
 }
 
 }  // namespace
