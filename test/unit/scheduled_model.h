@@ -117,20 +117,20 @@ class ScheduledModel {
     std::vector<const void*> argv = {&context_ptr};
     std::vector<std::pair<codegen::ArgRole, size_t>> outputs;  // role, index into buffers
 
-    auto buffer = [&](int node, const void* values) {
+    // A buffer for node's values, as an output, or as an input holding `count` values (row-major).
+    auto output = [&](int node) {
       const ir::Type& type = g.node(node).type;
       std::vector<int> sizes;
       for (auto it = type.dims.rbegin(); it != type.dims.rend(); ++it) sizes.push_back(int(*it));
       if (type.batched) sizes.push_back(batch);
-      Halide::Buffer<> b(type.dtype == ir::DType::F32 ? Halide::Float(32) : Halide::Int(32), sizes);
-      if (values) std::memcpy(b.data(), values, b.size_in_bytes());
-      buffers.push_back(b);
-      argv.push_back(b.raw_buffer());
+      buffers.emplace_back(type.dtype == ir::DType::F32 ? Halide::Float(32) : Halide::Int(32), sizes);
+      argv.push_back(buffers.back().raw_buffer());
     };
-    auto values_for = [&](int node, const void* data, size_t n) {
-      EXPECT_EQ(size_t(g.node(node).type.elements() * (g.node(node).type.batched ? batch : 1)), n)
-          << "values for %" << node;
-      return data;
+    auto buffer = [&](int node, const void* values, size_t count) {
+      output(node);
+      Halide::Buffer<>& b = buffers.back();
+      EXPECT_EQ(size_t(b.number_of_elements()), count) << "values for %" << node;
+      if (size_t(b.number_of_elements()) == count) std::memcpy(b.data(), values, b.size_in_bytes());
     };
 
     using K = codegen::ArgRole::Kind;
@@ -138,14 +138,14 @@ class ScheduledModel {
     for (const codegen::ArgRole& role : pl.roles) {
       const size_t i = size_t(role.index);
       switch (role.kind) {
-        case K::Input: buffer(p.input, values_for(p.input, x.data(), x.size())); break;
+        case K::Input: buffer(p.input, x.data(), x.size()); break;
         case K::Target:
           if (g.node(p.target).type.dtype == ir::DType::I32)
-            buffer(p.target, values_for(p.target, labels.data(), labels.size()));
+            buffer(p.target, labels.data(), labels.size());
           else
-            buffer(p.target, values_for(p.target, t.data(), t.size()));
+            buffer(p.target, t.data(), t.size());
           break;
-        case K::Param: buffer(p.params[i], values_for(p.params[i], params[i].data(), params[i].size())); break;
+        case K::Param: buffer(p.params[i], params[i].data(), params[i].size()); break;
         case K::State: ADD_FAILURE() << "no optimizer states here"; return {};
         case K::Hyper: {
           auto value = hyper.find(g.node(p.hypers[i]).name);
@@ -154,11 +154,11 @@ class ScheduledModel {
           argv.push_back(&scalars.back());
           break;
         }
-        case K::OutLoss: outputs.push_back({role, buffers.size()}), buffer(p.loss, nullptr); break;
-        case K::OutOutput: outputs.push_back({role, buffers.size()}), buffer(p.output, nullptr); break;
-        case K::OutParam: outputs.push_back({role, buffers.size()}), buffer(p.new_params[i], nullptr); break;
-        case K::OutState: outputs.push_back({role, buffers.size()}), buffer(p.new_states[i], nullptr); break;
-        case K::OutProbe: outputs.push_back({role, buffers.size()}), buffer(probes[i], nullptr); break;
+        case K::OutLoss: outputs.push_back({role, buffers.size()}), output(p.loss); break;
+        case K::OutOutput: outputs.push_back({role, buffers.size()}), output(p.output); break;
+        case K::OutParam: outputs.push_back({role, buffers.size()}), output(p.new_params[i]); break;
+        case K::OutState: outputs.push_back({role, buffers.size()}), output(p.new_states[i]); break;
+        case K::OutProbe: outputs.push_back({role, buffers.size()}), output(probes[i]); break;
       }
     }
     int status = callable->second.call_argv_fast(int(argv.size()), argv.data());
