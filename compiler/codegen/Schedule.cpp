@@ -169,8 +169,9 @@ void schedule_flat(Context& cx, int id) {
 }
 
 // A reduction's update, in the order that keeps its output vectorized. A
-// bias gradient of an image (one sum per channel over every position) sums
-// in vectors along rows instead, the lanes added at the end.
+// bias gradient of an image (one sum per channel over every position of a
+// 1-D or 2-D image) sums in vectors along rows instead, the lanes added at
+// the end.
 void schedule_reduction(Context& cx, int id) {
   const ir::Node& n = cx.p.graph.node(id);
   const ir::Lowered& l = cx.funcs.at(id);
@@ -181,8 +182,13 @@ void schedule_reduction(Context& cx, int id) {
     const int lanes = feature_tile(operand.dims.back(), cx.vector_width);
     Var lane("lane");
     Func partial = vector_partial_sums(l.value, l.reduction, lanes, lane);
+    // Lanes innermost, then the rest of each row, the other rows (2-D
+    // images only) and the batch; the channel outermost, in parallel.
+    std::vector<VarOrRVar> order{lane, RVar("row_outer")};
+    for (int d = 1; d < l.reduction.dimensions(); ++d) order.push_back(l.reduction[d]);
+    order.push_back(v[0]);
     partial.compute_root().reorder_storage(lane, v[0]).vectorize(lane).parallel(v[0]);
-    partial.update().reorder(lane, RVar("row_outer"), l.reduction.y, l.reduction.z, v[0]).vectorize(lane).parallel(v[0]);
+    partial.update().reorder(order).vectorize(lane).parallel(v[0]);
     cx.note(id, "partial sums in vectors of " + std::to_string(lanes) + " positions per channel");
   } else if (n.type.dims.back() >= cx.vector_width) {
     Func(l.value).update().vectorize(v[0], cx.vector_width, TailStrategy::GuardWithIf);
@@ -332,6 +338,74 @@ void schedule_kernel_gradient(Context& cx, int id) {
                                  std::to_string(images_per_chunk) + " images in parallel");
 }
 
+// ---- helpers of lowering rules ---------------------------------------------------------
+
+// A helper Func placed the CPU's way: computed once into its own buffer
+// (compute_root), images also vectorized along rows and in parallel.
+void place_helper(Context& cx, int id, const ir::Helper& h) {
+  Func f = h.func;
+  const std::vector<Var> v = f.args();
+  f.compute_root();
+  std::string how;
+  switch (h.placement) {
+    case ir::Placement::Total: how = "computed once, before its consumer reads it"; break;
+    case ir::Placement::PerSample: how = "computed once per sample, not per value that reads it"; break;
+    case ir::Placement::PaddedImage:
+      f.vectorize(v[0], cx.vector_width, TailStrategy::GuardWithIf).parallel(v.back());
+      how = "computed once, so the taps read it without bounds tests; rows vectorized by " +
+            std::to_string(cx.vector_width) + ", parallel over the batch";
+      break;
+    case ir::Placement::PerWindow:
+      f.parallel(v.back());
+      how = "computed once per window, not per position it covers; parallel over the batch";
+      break;
+  }
+  if (cx.log)
+    *cx.log << "  %" << id << " " << ir::op_name(cx.p.graph.node(id).op) << ": helper " << f.name() << " (" << h.what
+            << "): " << how << "\n";
+}
+
+// ---- the CPU policy ------------------------------------------------------------------
+
+// A materialised value, by its op's schedule kind: a kernel gradient its own
+// way, everything else by its shape (rows, images, flat values), with a
+// reduction's update ordered to keep it vectorized.
+void place_value(Context& cx, int id, bool is_output) {
+  const ir::Node& n = cx.p.graph.node(id);
+  Func(cx.funcs.at(id).value).compute_root();
+  auto by_shape = [&] {
+    if (n.type.rank() == 2) schedule_rows(cx, id);
+    else if (n.type.rank() >= 3) schedule_image(cx, id, is_output);
+    else if (n.type.rank() == 1) schedule_flat(cx, id);
+  };
+  switch (ir::op_def(n.op).schedule) {
+    case Schedule::KernelGrad: schedule_kernel_gradient(cx, id); break;
+    case Schedule::Reduce: by_shape(), schedule_reduction(cx, id); break;
+    case Schedule::Gemm:
+    case Schedule::Conv:
+    case Schedule::Elementwise:
+    case Schedule::RowReduce:
+    case Schedule::Materialize: by_shape(); break;
+    case Schedule::Leaf: break;  // leaves are buffers, not lowered
+  }
+}
+
+// How a target places each kind of Func once step 1 has chosen what is
+// materialised. The policy of a target, one function per kind of Func:
+struct TargetPolicy {
+  void (*value)(Context&, int id, bool is_output);  // a materialised value, by its op's kind
+  void (*product)(Context&, int id, int home);      // a Gemm or Conv's accumulator, in its home
+  void (*helper)(Context&, int id, const ir::Helper&);
+};
+
+// The one place a target chooses its policy. Every target is scheduled as a
+// CPU today; a GPU target gets a second TargetPolicy here (blocks and
+// threads where the CPU has parallel loops and vectors).
+const TargetPolicy& policy_for(const Halide::Target&) {
+  static const TargetPolicy cpu{place_value, schedule_product, place_helper};
+  return cpu;
+}
+
 }  // namespace
 
 void schedule_pipeline(const ir::Program& p, const std::vector<int>& nodes, const std::set<int>& outputs,
@@ -351,16 +425,9 @@ void schedule_pipeline(const ir::Program& p, const std::vector<int>& nodes, cons
     }
 
   // 2-3.
+  const TargetPolicy& policy = policy_for(target);
   Context cx{p, funcs, vars, target.natural_vector_size(Halide::Float(32)), log, {}};
-  for (int id : materialised) {
-    funcs.at(id).value.compute_root();
-    const int rank = g.node(id).type.rank();
-    if (ir::op_def(g.node(id).op).schedule == Schedule::KernelGrad) schedule_kernel_gradient(cx, id);
-    else if (rank == 2) schedule_rows(cx, id);
-    else if (rank >= 3) schedule_image(cx, id, outputs.count(id) > 0);
-    else if (rank == 1) schedule_flat(cx, id);
-    if (ir::op_def(g.node(id).op).schedule == Schedule::Reduce) schedule_reduction(cx, id);
-  }
+  for (int id : materialised) policy.value(cx, id, outputs.count(id) > 0);
 
   // Products live in the materialised node their (inlined) consumers lead to.
   for (int id : nodes) {
@@ -368,8 +435,12 @@ void schedule_pipeline(const ir::Program& p, const std::vector<int>& nodes, cons
     if (kind != Schedule::Gemm && kind != Schedule::Conv) continue;
     int home = id;
     while (!materialised.count(home)) home = users[home].front();
-    schedule_product(cx, id, home);
+    policy.product(cx, id, home);
   }
+
+  // The helper Funcs the lowering rules defined.
+  for (int id : nodes)
+    for (const ir::Helper& h : funcs.at(id).helpers) policy.helper(cx, id, h);
 }
 
 }  // namespace nnc::codegen

@@ -1,20 +1,26 @@
 // Scheduling: how each lowered Func is computed, by the policy its op table
-// row names (ir::Schedule).
+// row names (ir::Schedule) and the target's policy for that kind.
 //
 // Steps:
 //  1. Decide which nodes are materialised (computed into a buffer): pipeline
 //     outputs, reductions, values used twice, and operands of ops that read
 //     them many times (matrix products, row reductions). Everything else is
 //     inlined into its single consumer, so bias + activation + gradient masks
-//     cost no memory traffic.
-//  2. A materialised 2-D value f(j, i) is computed in register tiles: j (the
-//     contiguous features) split into vectors of the machine's width, i (the
-//     batch, or the rows of a weight gradient) unrolled, tiles in parallel
-//     over i. A matrix product inlined into it keeps its running sums in that
-//     tile (its accumulator is computed at the tile), so the product, the bias
-//     and the activation are one loop nest with one store.
-//  3. Other shapes: vectorize the innermost dimension, parallel outermost.
+//     cost no memory traffic. This choice is the same for every target.
+//  2. The target's policy places each materialised value. On a CPU, a 2-D
+//     value f(j, i) is computed in register tiles: j (the contiguous
+//     features) split into vectors of the machine's width, i (the batch, or
+//     the rows of a weight gradient) unrolled, tiles in parallel over i. A
+//     matrix product inlined into it keeps its running sums in that tile (its
+//     accumulator is computed at the tile), so the product, the bias and the
+//     activation are one loop nest with one store. Images: rows of vectors x
+//     a few channels; other shapes: vectorized innermost, parallel outermost.
+//  3. The policy places the helper Funcs the lowering rules returned
+//     (ir::Helper: padded images, row statistics, sums), each by the
+//     placement the rule asked for.
 // Every decision is written to `log` (nnc --emit=schedule) with its reason.
+// Lowering rules schedule nothing themselves; the one place a target picks
+// its policy is policy_for() in Schedule.cpp (a GPU target adds its own).
 #pragma once
 #include <Halide.h>
 

@@ -85,14 +85,21 @@ Lowered batch_mean_of_sum(const LowerArgs& a, const Type& over, const std::funct
   Func sum(std::string(op_name(a.node.op)) + "_" + std::to_string(a.node.id) + "_sum");
   sum() = 0.0f;
   sum() += term(at);
-  sum.compute_root();
-  return define(a, sum() / Halide::cast<float>(a.batch));
+  Lowered l = define(a, sum() / Halide::cast<float>(a.batch));
+  l.helpers.push_back({"the batch's sum", sum, Placement::Total});
+  return l;
 }
 
 // Row statistics of logits(j, b) for softmax and cross-entropy: the max and the
 // sum of exp(x - max) per sample, materialised once per sample.
 struct RowStats {
   Func max, sum;
+  // The rule's result `l`, with the statistics as its per-sample helpers.
+  Lowered place_in(Lowered l) const {
+    l.helpers.push_back({"each row's max", max, Placement::PerSample});
+    l.helpers.push_back({"each row's sum of exponentials", sum, Placement::PerSample});
+    return l;
+  }
 };
 RowStats row_stats(const LowerArgs& a, const Func& logits, int64_t classes) {
   Var b("b");
@@ -101,8 +108,6 @@ RowStats row_stats(const LowerArgs& a, const Func& logits, int64_t classes) {
   RowStats s{Func(base + "_max"), Func(base + "_sumexp")};
   s.max(b) = Halide::maximum(logits(c, b));
   s.sum(b) = Halide::sum(Halide::exp(logits(c, b) - s.max(b)));
-  s.max.compute_root();
-  s.sum.compute_root();
   return s;
 }
 
@@ -207,8 +212,9 @@ int64_t spatial_rank(const Type& t) { return int64_t(t.dims.size()) - 1; }
 // A window sliding over n spatial dims: out = (in + 2 pad - k) / stride + 1.
 int64_t window_out(int64_t in, int64_t k, int64_t stride, int64_t pad) { return (in + 2 * pad - k) / stride + 1; }
 
-// The image x with a border of zeros, written out once into its own buffer,
-// so the convolution's inner loop reads it without bounds tests.
+// The image x with a border of zeros (a PaddedImage helper: written out once
+// into its own buffer, so the convolution's inner loop reads it without
+// bounds tests).
 Func zero_padded(const Func& x, const Type& t, const std::string& name) {
   Halide::Region bounds;
   for (auto it = t.dims.rbegin(); it + 1 != t.dims.rend(); ++it) bounds.emplace_back(0, int(*it));
@@ -218,7 +224,6 @@ Func zero_padded(const Func& x, const Type& t, const std::string& name) {
   Func padded(name);
   std::vector<Halide::Var> v(size_t(t.rank()));
   padded(v) = inside(v);
-  padded.compute_root().vectorize(v[0], 8, Halide::TailStrategy::GuardWithIf).parallel(v.back());
   return padded;
 }
 
@@ -279,7 +284,9 @@ Lowered conv_lower(const LowerArgs& a) {
     kernel.push_back(k);
   }
   Expr ci = r[int(n)], co = a.vars[n], b = a.vars[n + 1];
-  return sum_into_accumulator(a, xp(image_at(in, ci, b)) * a.in[1](weight_at(kernel, ci, co)), r);
+  Lowered l = sum_into_accumulator(a, xp(image_at(in, ci, b)) * a.in[1](weight_at(kernel, ci, co)), r);
+  l.helpers.push_back({"the zero-padded input", xp, Placement::PaddedImage});
+  return l;
 }
 
 // conv_grad_input(dy: [B, Cout, O...], W) -> [B, Cin, S...]: every input
@@ -311,7 +318,9 @@ Lowered conv_grad_input_lower(const LowerArgs& a) {
   }
   Expr co = r[int(n)], ci = a.vars[n], b = a.vars[n + 1];
   Expr term = dyp(image_at(from, co, b)) * a.in[1](weight_at(kernel, ci, co));
-  return sum_into_accumulator(a, covered.defined() ? Halide::select(covered, term, 0.0f) : term, r);
+  Lowered l = sum_into_accumulator(a, covered.defined() ? Halide::select(covered, term, 0.0f) : term, r);
+  l.helpers.push_back({"the zero-padded output gradient", dyp, Placement::PaddedImage});
+  return l;
 }
 
 // conv_grad_weight(x, dy) -> [Cout, Cin, K...]: the kernel is shared by every
@@ -372,7 +381,7 @@ Lowered conv_grad_weight_lower(const LowerArgs& a) {
   Func value(base);
   value(a.vars) = 0.0f;
   value(a.vars) += per_image(at);
-  return {value, per_image, r, channels_last, images};
+  return {value, per_image, r, channels_last, images, {{"the zero-padded input", xp, Placement::PaddedImage}}};
 }
 
 // Pooling windows: attrs = window per spatial dim, then stride per spatial dim.
@@ -499,11 +508,12 @@ Lowered maxpool_grad_lower(const LowerArgs& a) {
   Halide::Tuple arg = Halide::argmax(a.in[0](image_at(pool_input(a.node.attrs, out_spatial, w.tap), ov[n], ov[n + 1])));
   // argmax gives the taps innermost first; store their row-major index.
   where(ov) = n == 2 ? arg[1] * int(a.node.attrs[1]) + arg[0] : arg[0];
-  where.compute_root().parallel(ov.back());
   Expr tap_index = n == 2 ? cov.tap[0] * int(a.node.attrs[1]) + cov.tap[1] : cov.tap[0];
   Expr c = a.vars[n], b = a.vars[n + 1];
   std::vector<Expr> o = image_at(cov.out, c, b);
-  return define(a, over_covering(cov, Halide::select(where(o) == tap_index, a.in[1](o), 0.0f)));
+  Lowered l = define(a, over_covering(cov, Halide::select(where(o) == tap_index, a.in[1](o), 0.0f)));
+  l.helpers.push_back({"each window's argmax", where, Placement::PerWindow});
+  return l;
 }
 
 // avgpool: the mean of each window; its gradient spreads evenly over it.
@@ -611,7 +621,7 @@ std::vector<int> softmax_grad(Graph& g, const Node& n, int dy) { return {g.add(O
 Lowered softmax_lower(const LowerArgs& a) {
   RowStats s = row_stats(a, a.in[0], a.in_types[0]->dims[0]);
   const Var &j = a.vars[0], &b = a.vars[1];
-  return define(a, Halide::exp(a.in[0](j, b) - s.max(b)) / s.sum(b));
+  return s.place_in(define(a, Halide::exp(a.in[0](j, b) - s.max(b)) / s.sum(b)));
 }
 // dx = y * (dy - sum_k dy_k y_k)
 Lowered softmax_grad_lower(const LowerArgs& a) {
@@ -620,9 +630,10 @@ Lowered softmax_grad_lower(const LowerArgs& a) {
   RDom k(0, int(a.in_types[0]->dims[0]), "k");
   Func dot("softmax_grad_dot_" + std::to_string(a.node.id));
   dot(b) = Halide::sum(dy(k, b) * y(k, b));
-  dot.compute_root();
   const Var &j = a.vars[0], &bb = a.vars[1];
-  return define(a, y(j, bb) * (dy(j, bb) - dot(bb)));
+  Lowered l = define(a, y(j, bb) * (dy(j, bb) - dot(bb)));
+  l.helpers.push_back({"each row's dot product", dot, Placement::PerSample});
+  return l;
 }
 
 // squared_error(y, t) = mean over the batch of 1/2 sum (t - y)^2
@@ -667,8 +678,9 @@ Lowered cross_entropy_lower(const LowerArgs& a) {
   Func sum("cross_entropy_sum_" + std::to_string(a.node.id));
   sum() = 0.0f;
   sum() += s.max(b) + Halide::log(s.sum(b)) - logits(label_of(a, b), b);
-  sum.compute_root();
-  return define(a, sum() / Halide::cast<float>(a.batch));
+  Lowered l = define(a, sum() / Halide::cast<float>(a.batch));
+  l.helpers.push_back({"the batch's sum", sum, Placement::Total});
+  return s.place_in(l);
 }
 Type cross_entropy_grad_shape(const Types& in, const Attrs&) { return *in[0]; }
 // d/dlogits = (softmax(logits) - onehot(t)) / B
@@ -677,7 +689,7 @@ Lowered cross_entropy_grad_lower(const LowerArgs& a) {
   const Var &j = a.vars[0], &b = a.vars[1];
   Expr p = Halide::exp(a.in[0](j, b) - s.max(b)) / s.sum(b);
   Expr onehot = Halide::select(j == label_of(a, b), 1.0f, 0.0f);
-  return define(a, (p - onehot) / Halide::cast<float>(a.batch));
+  return s.place_in(define(a, (p - onehot) / Halide::cast<float>(a.batch)));
 }
 
 // mean_squared_error(y, t) = mean over the batch and the outputs of (t - y)^2

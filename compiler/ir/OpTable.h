@@ -6,10 +6,14 @@
 //             respect to the op's result, the gradient with respect to each
 //             operand, built from other ops (-1: none flows there)
 //   lower     its Halide definition
-//   schedule  how its Halide Func is scheduled (a policy of codegen/Schedule.cpp)
+//   schedule  how its Halide Func is scheduled: a kind (below) that
+//             codegen/Schedule.cpp implements once per target
 //
 // To add an op: a line in Ops.def and a row in OpTable.cpp, and a forward and
-// finite-difference gradient test in test/unit/test_ops.cpp.
+// finite-difference gradient test in test/unit/test_ops.cpp; with a gradient,
+// also a case through the real schedules in test_scheduled_gradients.cpp.
+// A lowering rule defines Funcs only: what it needs computed apart (a padded
+// copy, row statistics) it returns as a Helper with a Placement.
 #pragma once
 #include <Halide.h>
 
@@ -47,14 +51,37 @@ struct LowerArgs {
   bool training = true;  // false in predict and evaluate: dropout passes values through
 };
 
+// Where a helper Func of a lowering rule is computed. The rule says what the
+// helper needs; codegen/Schedule.cpp decides how, per target, and logs it.
+enum class Placement {
+  Total,        // a scalar summed over the batch (a loss's sum): computed once
+  PerSample,    // one value per sample (a row's max, its sum of exponentials, a
+                //   dot product): computed once for the batch, not per element
+  PaddedImage,  // an image copied with a border of zeros, so a convolution's
+                //   taps read it without bounds tests: computed once
+  PerWindow,    // one value per pooling window (where its maximum lies):
+                //   computed once, not once per input position it covers
+};
+
+struct Helper {
+  const char* what;  // what it holds, for --emit=schedule
+  Halide::Func func;
+  Placement placement;
+};
+
+// A lowering rule's result. Lowering only defines Funcs; it never schedules
+// them (no compute_root, vectorize, parallel, ...): every placement is
+// Schedule.cpp's, so --emit=schedule shows all of them and each target can
+// place them its own way.
 struct Lowered {
   Halide::Func value;        // the node's result
   Halide::Func accumulator;  // Gemm, Conv, KernelGrad: the Func holding the running sum
-  Halide::RDom reduction;    // the dimensions the accumulator sums over
+  Halide::RDom reduction;    // the dimensions the accumulator (or a Reduce's value) sums over
   // KernelGrad only: the output gradient with channels innermost, and the
   // batch that `value` sums the accumulator's per-image products over.
   Halide::Func channels_last{};
   Halide::RDom batch{};
+  std::vector<Helper> helpers{};  // other Funcs the rule defined, each with its placement
 };
 
 using Types = std::vector<const Type*>;

@@ -4,7 +4,9 @@
 //   gradient  the op's gradient rule, itself lowered and realized, against
 //             central finite differences of the lowered forward op
 //   shape     the shape rules' errors name the offending shapes
-// Adding an op means adding it to kTestedOps below, with its tests.
+// Adding an op means adding it to kTestedOps below, with its tests; an op
+// with a gradient rule also needs a model in test_scheduled_gradients.cpp,
+// which checks it through the real schedules (its coverage test fails until then).
 #include <gtest/gtest.h>
 
 #include <Halide.h>
