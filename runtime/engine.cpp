@@ -292,7 +292,7 @@ void Engine::check_dataset(const Dataset& d) const {
 }
 
 void Engine::call(const PipelineInfo& p, const float* x, const void* t, int64_t batch, float* loss, float* output,
-                  const float* hypers, float* const* probes) {
+                  const double* hypers, float* const* probes) {
   // Buffers wrap memory the engine owns; nothing is allocated per call except
   // these small descriptors.
   std::vector<Buffer<void>> buffers;
@@ -317,7 +317,7 @@ void Engine::call(const PipelineInfo& p, const float* x, const void* t, int64_t 
       case ArgKind::State: buffers.push_back(wrap_param(states_[size_t(arg.index)].data(), info_.states[arg.index].param)); break;
       case ArgKind::OutParam: buffers.push_back(wrap_param(next_params_[size_t(arg.index)].data(), arg.index)); break;
       case ArgKind::OutState: buffers.push_back(wrap_param(next_states_[size_t(arg.index)].data(), info_.states[arg.index].param)); break;
-      case ArgKind::Hyper: buffers.emplace_back(); args[size_t(a)] = const_cast<float*>(&hypers[arg.index]); continue;
+      case ArgKind::Hyper: buffers.emplace_back(); args[size_t(a)] = const_cast<double*>(&hypers[arg.index]); continue;
       case ArgKind::OutLoss: buffers.emplace_back(Buffer<float>::make_scalar(loss)); break;
       case ArgKind::OutOutput:
         buffers.emplace_back(Buffer<float>(output, halide_sizes(info_.output_dims, info_.output_rank, batch)));
@@ -355,7 +355,7 @@ void Engine::gather(const Dataset& d, const std::vector<int64_t>& index, int64_t
   }
 }
 
-float Engine::step(Batch& batch, int64_t size, const std::vector<float>& hypers, const std::vector<bool>& frozen) {
+float Engine::step(Batch& batch, int64_t size, const std::vector<double>& hypers, const std::vector<bool>& frozen) {
   float loss = 0;
   call(train_step_, batch.x.data(), batch.targets(), size, &loss, batch.out.data(), hypers.data());
   for (size_t i = 0; i < params_.size(); ++i)
@@ -472,7 +472,7 @@ double Engine::bench_train_step(int64_t batch, int steps) {
   o.settings = default_settings();
   o.settings["lr"] = 0.05;  // as bench/torch_mlp.py
   if (o.settings.count("momentum")) o.settings["momentum"] = 0.9;
-  const std::vector<float> hypers = hyper_values(o, 0.05, 1);
+  const std::vector<double> hypers = hyper_values(o, 0.05, 1);
   auto start = Clock::now();
   for (int i = 0; i < steps; ++i) step(buffers, batch, hypers, {});
   return seconds_since(start) * 1000.0 / steps;  // ms per step

@@ -123,10 +123,10 @@ class Engine {
   void ensure_training_state();
   // One train step on the batch; the updated weights and state become
   // current, except frozen params'.
-  float step(Batch& batch, int64_t size, const std::vector<float>& hypers, const std::vector<bool>& frozen);
+  float step(Batch& batch, int64_t size, const std::vector<double>& hypers, const std::vector<bool>& frozen);
   // The train step's scalars at a step (from 1) with a learning rate, and
   // the schedule's learning rate of an epoch (trainer.cpp, beside the loop).
-  std::vector<float> hyper_values(const TrainOptions& o, double lr, int64_t step) const;
+  std::vector<double> hyper_values(const TrainOptions& o, double lr, int64_t step) const;
   double scheduled_lr(const TrainOptions& o, int64_t epoch) const;
   // Counts the right predictions of a batch (and into `confusion`).
   void accumulate_accuracy(const float* outputs, const Dataset& d, const std::vector<int64_t>& index, int64_t first,
@@ -148,7 +148,7 @@ class Engine {
   TensorFile weights_file() const;  // the params and the input statistics
   void set_standardizer(std::vector<float> mean, std::vector<float> std_dev);
   void call(const PipelineInfo& p, const float* x, const void* t, int64_t batch, float* loss, float* output,
-            const float* hypers, float* const* probes = nullptr);
+            const double* hypers, float* const* probes = nullptr);
 
   const ModelInfo& info_;
   const PipelineInfo &predict_, &evaluate_, &train_step_, &probe_;

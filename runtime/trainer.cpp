@@ -54,17 +54,17 @@ double Engine::scheduled_lr(const TrainOptions& o, int64_t epoch) const {
 // scheduled), the step count t (from 1), dropout's seed, and the settings.
 // The values derived from them (bias corrections, ...) are computed in the
 // train step itself (compiler/passes/Optimizers.h).
-std::vector<float> Engine::hyper_values(const TrainOptions& o, double lr, int64_t t) const {
-  std::vector<float> values;
+std::vector<double> Engine::hyper_values(const TrainOptions& o, double lr, int64_t t) const {
+  std::vector<double> values;
   for (int i = 0; i < info_.num_hypers; ++i) {
     const std::string name = info_.hypers[i].name;
     double v = 0;
     if (name == "lr") v = lr;
     else if (name == "step") v = double(t);
-    else if (name == "dropout_seed") v = double(mix(o.seed, uint64_t(t)) & 0xffffff);  // exact in a float
+    else if (name == "dropout_seed") v = double(mix(o.seed, uint64_t(t)) & 0xffffff);  // 24 bits, as the mask hashes them
     else if (auto it = o.settings.find(name); it != o.settings.end()) v = it->second;
     else throw std::logic_error("the runtime does not know the value '" + name + "'");
-    values.push_back(float(v));
+    values.push_back(v);  // a double, as the pipeline's run-time scalars are (compiler/ir/IR.h)
   }
   return values;
 }

@@ -97,7 +97,7 @@ PipelineIR lower_pipeline(const ir::Program& p, const std::string& name, const H
   for (const auto& [id, role] : roles.inputs) {
     const Node& n = g.node(id);
     if (n.op == Op::Hyper) {
-      Halide::Param<float> scalar(c_name("", n.name));
+      Halide::Param<> scalar(Halide::Float(64), c_name("", n.name));  // run-time scalars are f64 (ir/IR.h)
       Func f(c_name("hyper_", n.name));
       f() = scalar;
       funcs[id] = {f, {}, {}};
@@ -119,7 +119,7 @@ PipelineIR lower_pipeline(const ir::Program& p, const std::string& name, const H
     if (!needed[size_t(n.id)] || funcs.count(n.id)) continue;
     if (n.op == Op::Hyper) {  // a training setting that predict and evaluate read but ignore (dropout's seed)
       Func unused(c_name("hyper_", n.name));
-      unused() = 0.0f;
+      unused() = Halide::Expr(0.0);
       funcs[n.id] = {unused, {}, {}};
       continue;
     }

@@ -289,7 +289,7 @@ std::optional<std::string> ModelBuilder::layer_name(Scope& scope, const std::str
 
 int ModelBuilder::dropout_seed(const SourceLoc& loc) {
   if (dropout_seed_ < 0) {
-    dropout_seed_ = p_.graph.add_leaf(Op::Hyper, ir::f32({}), "dropout_seed", loc);
+    dropout_seed_ = p_.graph.add_leaf(Op::Hyper, ir::f64_scalar(), "dropout_seed", loc);
     p_.hypers.push_back(dropout_seed_);
   }
   return dropout_seed_;

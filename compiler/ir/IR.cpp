@@ -13,7 +13,7 @@ int64_t Type::elements() const {
 }
 
 std::string Type::str() const {
-  std::string s = dtype == DType::F32 ? "f32[" : "i32[";
+  std::string s = dtype == DType::F32 ? "f32[" : dtype == DType::F64 ? "f64[" : "i32[";
   bool first = true;
   if (batched) s += "B", first = false;
   for (int64_t d : dims) s += (first ? "" : ", ") + std::to_string(d), first = false;
@@ -21,6 +21,7 @@ std::string Type::str() const {
 }
 
 Type f32(std::vector<int64_t> dims, bool batched) { return Type{DType::F32, batched, std::move(dims)}; }
+Type f64_scalar() { return Type{DType::F64, false, {}}; }
 
 std::string Init::str() const {
   std::ostringstream s;

@@ -16,7 +16,11 @@
 
 namespace nnc::ir {
 
-enum class DType { F32, I32 };
+// f64 only for the run-time scalars of training (Hyper leaves and what the
+// optimizer derives from them): settings arrive as the doubles users wrote,
+// and 1 - beta or 1 / (1 - beta^t) are computed in double as PyTorch does,
+// then rounded to f32 where they meet a tensor (scale, root_div).
+enum class DType { F32, I32, F64 };
 
 struct Type {
   DType dtype = DType::F32;
@@ -32,6 +36,7 @@ struct Type {
 };
 
 Type f32(std::vector<int64_t> dims, bool batched = false);
+Type f64_scalar();  // a run-time scalar of training: f64[]
 
 // How a parameter starts. Glorot and He are uniform with their usual limits
 // (sqrt(6/(fan_in+fan_out)) and sqrt(6/fan_in)).

@@ -40,6 +40,9 @@ void require_f32(const Type& t, const char* what) {
 
 Type scalar_f32() { return f32({}, false); }
 
+// A run-time scalar operand (a Hyper, or what the optimizer derives from them).
+bool is_run_time_scalar(const Type& t) { return t == f64_scalar(); }
+
 // ---- lowering helpers ----------------------------------------------------------
 
 std::vector<Expr> as_exprs(const std::vector<Var>& vars) { return {vars.begin(), vars.end()}; }
@@ -735,7 +738,7 @@ Lowered binary_cross_entropy_grad_lower(const LowerArgs& a) {
 // drop is a hash of the value's position and the step's seed (a run-time
 // scalar), so the gradient recomputes the same mask instead of storing it.
 Type dropout_shape(const Types& in, const Attrs& attrs) {
-  if (*in[1] != scalar_f32()) fail("dropout's seed must be a scalar, got " + in[1]->str());
+  if (!is_run_time_scalar(*in[1])) fail("dropout's seed must be a run-time scalar f64[], got " + in[1]->str());
   if (attrs.size() != 1 || attrs[0] < 0 || attrs[0] >= 1000000) fail("dropout needs a probability in [0, 1)");
   return *in[0];
 }
@@ -769,11 +772,12 @@ Lowered dropout_grad_lower(const LowerArgs& a) { return define(a, dropout_mask(a
 
 // scale(x, s) = x * s, s a scalar (a run-time hyperparameter)
 Type scale_shape(const Types& in, const Attrs&) {
-  if (*in[1] != scalar_f32()) fail("scale's factor must be a scalar, got " + in[1]->str());
+  if (!is_run_time_scalar(*in[1])) fail("scale's factor must be a run-time scalar f64[], got " + in[1]->str());
   return *in[0];
 }
 std::vector<int> scale_grad(Graph& g, const Node& n, int dy) { return {g.add(Op::Scale, {dy, n.inputs[1]}, n.loc), -1}; }
-Lowered scale_lower(const LowerArgs& a) { return define(a, in_at(a, 0) * a.in[1]()); }
+// The scalar is rounded to the tensor's f32 once, as PyTorch applies a Python float.
+Lowered scale_lower(const LowerArgs& a) { return define(a, in_at(a, 0) * Halide::cast<float>(a.in[1]())); }
 
 // sign(x): -1, 0 or 1 (the L1 penalty's gradient)
 Lowered sign_lower(const LowerArgs& a) {
@@ -784,23 +788,23 @@ Lowered sign_lower(const LowerArgs& a) {
 // root_div(m, v, eps) = m / (sqrt(v) + eps): the adaptive optimizers' step
 Type root_div_shape(const Types& in, const Attrs&) {
   if (*in[0] != *in[1]) fail("root_div's operands differ: " + in[0]->str() + " and " + in[1]->str());
-  if (*in[2] != scalar_f32()) fail("root_div's epsilon must be a scalar, got " + in[2]->str());
+  if (!is_run_time_scalar(*in[2])) fail("root_div's epsilon must be a run-time scalar f64[], got " + in[2]->str());
   return *in[0];
 }
 Lowered root_div_lower(const LowerArgs& a) {
-  return define(a, in_at(a, 0) / (Halide::sqrt(in_at(a, 1)) + a.in[2]()));
+  return define(a, in_at(a, 0) / (Halide::sqrt(in_at(a, 1)) + Halide::cast<float>(a.in[2]())));
 }
 
-// one_minus(x) = 1 - x, reciprocal(x) = 1 / x, pow(x, y) = x^y: elementwise,
-// used on scalars for the optimizers' derived values (passes/Optimizers.h).
-// pow has no gradient: nothing differentiates through the update.
-std::vector<int> one_minus_grad(Graph& g, const Node& n, int dy) { return {g.add(Op::Neg, {dy}, n.loc)}; }
-Lowered one_minus_lower(const LowerArgs& a) { return define(a, 1.0f - in_at(a, 0)); }
-// d(1/x)/dx = -1/x^2 = -y^2
-std::vector<int> reciprocal_grad(Graph& g, const Node& n, int dy) {
-  return {g.add(Op::Neg, {g.add(Op::Mul, {dy, g.add(Op::Mul, {n.id, n.id}, n.loc)}, n.loc)}, n.loc)};
+// one_minus(x) = 1 - x, reciprocal(x) = 1 / x, pow(x, y) = x^y on run-time
+// scalars only: the optimizers' derived values (passes/Optimizers.h), in
+// double. Nothing differentiates through the update, so they have no gradient.
+Type run_time_scalar_shape(const Types& in, const Attrs&) {
+  for (const Type* t : in)
+    if (!is_run_time_scalar(*t)) fail("operands must be run-time scalars f64[], got " + t->str());
+  return f64_scalar();
 }
-Lowered reciprocal_lower(const LowerArgs& a) { return define(a, 1.0f / in_at(a, 0)); }
+Lowered one_minus_lower(const LowerArgs& a) { return define(a, Expr(1.0) - in_at(a, 0)); }
+Lowered reciprocal_lower(const LowerArgs& a) { return define(a, Expr(1.0) / in_at(a, 0)); }
 Lowered pow_lower(const LowerArgs& a) { return define(a, Halide::pow(in_at(a, 0), in_at(a, 1))); }
 
 }  // namespace
@@ -853,9 +857,9 @@ const OpDef& op_def(Op op) {
       {Op::Scale,       {"scale",              2, S::Elementwise, scale_shape,              scale_grad,          scale_lower}},
       {Op::Sign,        {"sign",               1, S::Elementwise, same_as_first,            nullptr,             sign_lower}},
       {Op::RootDiv,     {"root_div",           3, S::Elementwise, root_div_shape,           nullptr,             root_div_lower}},
-      {Op::OneMinus,    {"one_minus",          1, S::Elementwise, same_as_first,            one_minus_grad,      one_minus_lower}},
-      {Op::Reciprocal,  {"reciprocal",         1, S::Elementwise, same_as_first,            reciprocal_grad,     reciprocal_lower}},
-      {Op::Pow,         {"pow",                2, S::Elementwise, same_types,               nullptr,             pow_lower}},
+      {Op::OneMinus,    {"one_minus",          1, S::Elementwise, run_time_scalar_shape,    nullptr,             one_minus_lower}},
+      {Op::Reciprocal,  {"reciprocal",         1, S::Elementwise, run_time_scalar_shape,    nullptr,             reciprocal_lower}},
+      {Op::Pow,         {"pow",                2, S::Elementwise, run_time_scalar_shape,    nullptr,             pow_lower}},
   };
   return table.at(op);
 }

@@ -135,7 +135,7 @@ int UpdateBuilder::setting(const std::string& name) {
 int UpdateBuilder::hyper(const std::string& name) {
   auto it = hypers_.find(name);
   if (it != hypers_.end()) return it->second;
-  int id = p_.graph.add_leaf(ir::Op::Hyper, ir::f32({}), name, loc_);
+  int id = p_.graph.add_leaf(ir::Op::Hyper, ir::f64_scalar(), name, loc_);
   p_.hypers.push_back(id);
   return hypers_[name] = id;
 }

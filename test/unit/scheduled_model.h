@@ -46,8 +46,8 @@ class ScheduledModel {
     params.push_back(std::move(init));
     return id;
   }
-  int hyper_leaf(const std::string& name, float value) {
-    int id = leaf(Op::Hyper, ir::f32({}), name);
+  int hyper_leaf(const std::string& name, double value) {
+    int id = leaf(Op::Hyper, ir::f64_scalar(), name);
     p.hypers.push_back(id);
     hyper[name] = value;
     return id;
@@ -95,7 +95,7 @@ class ScheduledModel {
   Values x, t;                  // t: an f32 target
   std::vector<int32_t> labels;  // a class target
   std::vector<Values> params;
-  std::map<std::string, float> hyper;
+  std::map<std::string, double> hyper;
 
   struct Result {
     float loss = NAN;
@@ -111,7 +111,7 @@ class ScheduledModel {
       callable = callables_.emplace(name, pl.pipeline.compile_to_callable(pl.inputs, target_)).first;
     const ir::Graph& g = p.graph;
     std::vector<Halide::Buffer<>> buffers;  // alive until the call returns
-    std::deque<float> scalars;
+    std::deque<double> scalars;
     Halide::JITUserContext context;
     Halide::JITUserContext* context_ptr = &context;
     std::vector<const void*> argv = {&context_ptr};

@@ -70,7 +70,7 @@ class Model {
   int batch = 1;
   Values x, t;
   std::vector<Values> params, states;
-  std::map<std::string, float> hyper;  // the train step's scalars by name (lr, momentum, ...)
+  std::map<std::string, double> hyper;  // the train step's scalars by name (lr, momentum, ...)
 
   struct Result {
     float loss = NAN;
@@ -82,7 +82,7 @@ class Model {
     const nnc::codegen::PipelineIR& pl = pipelines_.at(name);
     const nnc::ir::Graph& g = p.graph;
     std::vector<Halide::Buffer<float>> buffers;  // alive until the call returns
-    std::deque<float> scalars;
+    std::deque<double> scalars;
     Halide::JITUserContext context;
     Halide::JITUserContext* context_ptr = &context;
     std::vector<const void*> argv = {&context_ptr};
@@ -147,7 +147,7 @@ class Model {
   // d loss / d params at the current values: a train_step with momentum 0
   // from zero velocities returns them as its new velocities.
   std::vector<Values> gradients() {
-    const std::map<std::string, float> saved_hyper = hyper;
+    const std::map<std::string, double> saved_hyper = hyper;
     std::vector<Values> saved_states = states;
     hyper = {{"lr", 0.0f}, {"momentum", 0.0f}};
     for (Values& s : states) std::fill(s.begin(), s.end(), 0.0f);
@@ -310,8 +310,8 @@ void expect_matches_closed_form(const OptimizerCase& c) {
     // corrections, decoupled decay) the graph computes; `update` computes
     // them here independently, in double.
     m.hyper.clear();
-    for (const auto& [name, v] : c.settings) m.hyper[name] = float(v);
-    m.hyper["step"] = float(t);
+    for (const auto& [name, v] : c.settings) m.hyper[name] = v;
+    m.hyper["step"] = double(t);
 
     const std::vector<double>&W = param[0], &bias = param[1];
     std::vector<double> y(B * out), gw(in * out, 0.0), gb(out, 0.0);

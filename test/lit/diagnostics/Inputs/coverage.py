@@ -54,11 +54,12 @@ INTERNAL = {
     "cannot reshape ": "flatten computes the reshaped size itself",
     "cross_entropy needs a class target, got ": "Sema checks the target first ('cross_entropy needs a class target (target t: class[n])')",
     "cross_entropy needs flat logits f32[B, classes], got ": "Sema checks the logits first ('cross_entropy: logits ... do not match')",
-    "dropout's seed must be a scalar, got ": "the seed is built by the compiler",
+    "dropout's seed must be a run-time scalar f64[], got ": "the seed is built by the compiler",
     "dropout needs a probability in [0, 1)": "Sema checks p first ('dropout needs a probability in [0, 1) of dropping each value')",
-    "scale's factor must be a scalar, got ": "built by the optimizer pass only",
+    "scale's factor must be a run-time scalar f64[], got ": "built by the optimizer pass only",
     "root_div's operands differ: ": "built by the optimizer pass only",
-    "root_div's epsilon must be a scalar, got ": "built by the optimizer pass only",
+    "root_div's epsilon must be a run-time scalar f64[], got ": "built by the optimizer pass only",
+    "operands must be run-time scalars f64[], got ": "built by the optimizer pass only (one_minus, reciprocal, pow)",
 }
 
 GAP = None  # any text: a variable or a call in the message expression
