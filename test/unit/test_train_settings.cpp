@@ -1,6 +1,7 @@
 // The train settings' table (runtime/train_settings.h): the model's values
 // read by name over the table's defaults, the flags registered from it, and
 // the text `info` prints.
+#include "runtime/setting_flags.h"
 #include "runtime/train_settings.h"
 
 #include <gtest/gtest.h>
