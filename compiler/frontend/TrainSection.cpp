@@ -121,12 +121,13 @@ void ModelBuilder::read_train(const ast::Train& train) {
 // runtime reads it, so it is in its range too) and pass the row's check.
 void ModelBuilder::read_setting(const rt::TrainSettingDef& def, const Const& v) {
   const bool is_bool = std::holds_alternative<bool rt::TrainSettings::*>(def.field);
+  const bool is_real = std::holds_alternative<double rt::TrainSettings::*>(def.field);
   const bool is_number = !is_bool && !std::holds_alternative<std::string rt::TrainSettings::*>(def.field);
   bool ok = false;
   std::string text;
   if (is_number) {
     text = number_text(v.number);
-    ok = v.kind == Const::Kind::Number && passes(def.in_file.check, v.number);
+    ok = v.kind == Const::Kind::Number && (is_real || v.is_integer) && passes(def.in_file.check, v.number);
   } else {
     text = v.text;
     ok = is_bool ? v.kind == Const::Kind::Symbol : v.kind == Const::Kind::String || v.kind == Const::Kind::Symbol;
