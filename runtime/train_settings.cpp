@@ -15,10 +15,13 @@ constexpr InFile Key(Check check = None) { return {InFile::Key, check}; }
 constexpr InFile Custom = {InFile::Custom, None}, Part = {InFile::Part, None};
 
 // To add a setting: a member of TrainSettings and a row here, then its use
-// (trainer, data sources, ...). That is all: the compiler reads a Key row's
-// `name value` line by its type and check, the generated program carries the
-// value by name, and the flag, `info` and the default come from the row.
-// Only a Custom row needs its rule in compiler/frontend/TrainSection.cpp.
+// (trainer, data sources, ...) and its tests (test_train_settings.cpp; a lit
+// test of its diagnostics where its check is new). That is all: the compiler
+// reads a Key row's `name value` line by its type and check
+// (compiler/frontend/TrainSection.cpp, read_setting), the generated program
+// carries the value by name (compiler/codegen/Emit.cpp), and the flag, `info`
+// and the default come from the row. Only a Custom row needs a rule of its
+// own in TrainSection.cpp.
 //
 // early_stop: the .nn file turns it on with a patience of 1 or more (off is
 // leaving the line out), while the flag's 0 turns the model's off.
