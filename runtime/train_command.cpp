@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "runtime/commands.h"
+#include "runtime/setting_flags.h"
 
 namespace nnc::rt {
 namespace {

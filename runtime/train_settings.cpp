@@ -1,10 +1,7 @@
 #include "runtime/train_settings.h"
 
-#include <CLI/CLI.hpp>
-
 #include <cerrno>
 #include <cstdlib>
-#include <cstring>
 #include <sstream>
 #include <stdexcept>
 #include <type_traits>
@@ -12,40 +9,52 @@
 namespace nnc::rt {
 
 using S = TrainSettings;
-constexpr FlagCheck None = FlagCheck::None, Positive = FlagCheck::Positive, NonNegative = FlagCheck::NonNegative;
+constexpr Check None = Check::None, Positive = Check::Positive, NonNegative = Check::NonNegative;
 constexpr FlagOn TrainAndTune = FlagOn::TrainAndTune, TrainOnly = FlagOn::TrainOnly;
+constexpr InFile Key(Check check = None) { return {InFile::Key, check}; }
+constexpr InFile Custom = {InFile::Custom, None}, Part = {InFile::Part, None};
 
-// To add a setting: a member of TrainSettings, a row here, its value in the
-// compiler's TrainConfig emitted by name (compiler/codegen/Emit.cpp,
-// model_info_source), and its use.
+// To add a setting: a member of TrainSettings and a row here, then its use
+// (trainer, data sources, ...) and its tests (test_train_settings.cpp; a lit
+// test of its diagnostics where its check is new). That is all: the compiler
+// reads a Key row's `name value` line by its type and check
+// (compiler/frontend/TrainSection.cpp, read_setting), the generated program
+// carries the value by name (compiler/codegen/Emit.cpp), and the flag, `info`
+// and the default come from the row. Only a Custom row needs a rule of its
+// own in TrainSection.cpp.
+//
+// early_stop: the .nn file turns it on with a patience of 1 or more (off is
+// leaving the line out), while the flag's 0 turns the model's off.
 const TrainSettingDef kTrainSettings[] = {
-    {"data", &S::data, "", "--data", None, TrainAndTune,
+    {"data", &S::data, "", "--data", None, TrainAndTune, Custom,
      "training data: builtin.NAME, fashion_mnist, an IDX directory or a CSV file"},
-    {"test", &S::test, "", "--test", None, TrainOnly, "data evaluated after every epoch (default: the data set's test split)"},
-    {"validation", &S::validation, "", "--val", None, TrainAndTune,
+    {"test", &S::test, "", "--test", None, TrainOnly, Custom,
+     "data evaluated after every epoch (default: the data set's test split)"},
+    {"validation", &S::validation, "", "--val", None, TrainAndTune, Custom,
      "validation data: a fraction of the training data held out (0.1) or a data source"},
-    {"batch", &S::batch, "32", "--batch", Positive, TrainAndTune, "samples per train step"},
-    {"epochs", &S::epochs, "1", "--epochs", Positive, TrainAndTune, "passes over the training data"},
-    {"shuffle", &S::shuffle, "on", "--no-shuffle", None, TrainAndTune, "keep the data in file order"},
-    {"seed", &S::seed, "0", "--seed", None, TrainAndTune, "seed of the initial weights, the data order and the validation split"},
-    {"standardize", &S::standardize, "on", "", None, TrainAndTune, "inputs (x - mean) / std, statistics of the training data"},
-    {"schedule", &S::schedule, "constant", "", None, TrainAndTune, "the learning rate per epoch: constant, step, cosine"},
-    {"schedule_every", &S::schedule_every, "1", "", None, TrainAndTune, "step schedule: every this many epochs ..."},
-    {"schedule_gamma", &S::schedule_gamma, "0.1", "", None, TrainAndTune, "... the learning rate is multiplied by this"},
-    {"early_stop", &S::early_stop, "0", "--early-stop", NonNegative, TrainAndTune,
+    {"batch", &S::batch, "32", "--batch", Positive, TrainAndTune, Key(Positive), "samples per train step"},
+    {"epochs", &S::epochs, "1", "--epochs", Positive, TrainAndTune, Key(Positive), "passes over the training data"},
+    {"shuffle", &S::shuffle, "on", "--no-shuffle", None, TrainAndTune, Key(), "keep the data in file order"},
+    {"seed", &S::seed, "0", "--seed", None, TrainAndTune, Key(NonNegative),
+     "seed of the initial weights, the data order and the validation split"},
+    {"standardize", &S::standardize, "on", "", None, TrainAndTune, Key(),
+     "inputs (x - mean) / std, statistics of the training data"},
+    {"schedule", &S::schedule, "constant", "", None, TrainAndTune, Custom,
+     "the learning rate per epoch: constant, step, cosine"},
+    {"schedule_every", &S::schedule_every, "1", "", None, TrainAndTune, Part, "step schedule: every this many epochs ..."},
+    {"schedule_gamma", &S::schedule_gamma, "0.1", "", None, TrainAndTune, Part,
+     "... the learning rate is multiplied by this"},
+    {"early_stop", &S::early_stop, "0", "--early-stop", NonNegative, TrainAndTune, Key(Positive),
      "stop after N epochs without a better validation loss"},
 };
 const int kNumTrainSettings = int(sizeof kTrainSettings / sizeof kTrainSettings[0]);
 
-namespace {
-
-const TrainSettingDef* find_setting(const std::string& name) {
+const TrainSettingDef* find_train_setting(const std::string& name) {
   for (const TrainSettingDef& def : kTrainSettings)
     if (name == def.name) return &def;
   return nullptr;
 }
 
-// Reads `text` into the setting's field; false if it is not of its type.
 bool read_value(TrainSettings& s, const TrainSettingDef& def, const std::string& text) {
   return std::visit(
       [&](auto member) {
@@ -61,6 +70,8 @@ bool read_value(TrainSettings& s, const TrainSettingDef& def, const std::string&
           char* end = nullptr;
           errno = 0;
           T v{};
+          if constexpr (std::is_same_v<T, uint64_t>)
+            if (text[0] == '-') return false;  // strtoull would wrap it around
           if constexpr (std::is_same_v<T, double>) v = std::strtod(text.c_str(), &end);
           else if constexpr (std::is_same_v<T, uint64_t>) v = std::strtoull(text.c_str(), &end, 10);
           else v = std::strtoll(text.c_str(), &end, 10);
@@ -71,6 +82,8 @@ bool read_value(TrainSettings& s, const TrainSettingDef& def, const std::string&
       },
       def.field);
 }
+
+namespace {
 
 std::string value_text(const TrainSettings& s, const TrainSettingDef& def) {
   return std::visit(
@@ -99,32 +112,13 @@ TrainSettings model_train_settings(const ModelInfo& info) {
   for (const TrainSettingDef& def : kTrainSettings) set(def, def.default_value);
   for (int i = 0; i < info.num_train_defaults; ++i) {
     const TrainDefault& d = info.train_defaults[i];
-    const TrainSettingDef* def = find_setting(d.name);
+    const TrainSettingDef* def = find_train_setting(d.name);
     if (!def)
       throw std::logic_error(std::string("the model names a train setting '") + d.name +
                              "' this runtime does not know; rebuild the program with nnc");
     set(*def, d.value);
   }
   return s;
-}
-
-void add_setting_flags(CLI::App& cmd, TrainSettings& s, bool tune) {
-  for (const TrainSettingDef& def : kTrainSettings) {
-    if (!def.flag[0] || (tune && def.on == FlagOn::TrainOnly)) continue;
-    std::visit(
-        [&](auto member) {
-          using T = std::decay_t<decltype(s.*member)>;
-          if constexpr (std::is_same_v<T, bool>) {
-            const bool value = std::strncmp(def.flag, "--no-", 5) != 0;
-            cmd.add_flag_callback(def.flag, [&s, member, value] { s.*member = value; }, def.help);
-          } else {
-            CLI::Option* option = cmd.add_option(def.flag, s.*member, def.help);
-            if (def.check == FlagCheck::Positive) option->check(CLI::PositiveNumber);
-            if (def.check == FlagCheck::NonNegative) option->check(CLI::NonNegativeNumber);
-          }
-        },
-        def.field);
-  }
 }
 
 std::string describe_settings(const TrainSettings& s) {

@@ -1,10 +1,15 @@
 // The train settings: the values of the .nn file's train section that the
 // runtime uses (data, batch, epochs, seed, ...), each of which a flag of
 // `train` and `tune` may change. kTrainSettings describes every one once -
-// its name, where its value lives (and so its type), its default, its flag
-// and its help - and everything else is read from it: the model's values
-// (ModelInfo::train_defaults, by name), the flags (add_setting_flags) and
-// what `info` prints (describe_settings).
+// its name, where its value lives (and so its type), its default, its flag,
+// how the .nn file writes it and its help - and everything else is read from
+// it: the compiler's reading of the train section
+// (compiler/frontend/TrainSection.cpp) and the values it emits by name
+// (ModelInfo::train_defaults), the flags (runtime/setting_flags.h) and what
+// `info` prints (describe_settings).
+//
+// This file and its .cpp are plain data and text: no command line, no model.
+// The compiler links them too (runtime/CMakeLists.txt, nnc_train_settings).
 //
 // The optimizer and its settings (lr, momentum, ...) are not here: they are
 // compiled into the train step (ModelInfo::settings, `--set`).
@@ -14,10 +19,6 @@
 #include <variant>
 
 #include "runtime/model.h"
-
-namespace CLI {
-class App;
-}
 
 namespace nnc::rt {
 
@@ -43,30 +44,45 @@ struct TrainSettings {
 using SettingField = std::variant<std::string TrainSettings::*, bool TrainSettings::*, int64_t TrainSettings::*,
                                   uint64_t TrainSettings::*, double TrainSettings::*>;
 
-enum class FlagCheck { None, Positive, NonNegative };
+// What a number must be: above 0, or 0 and above.
+enum class Check { None, Positive, NonNegative };
 enum class FlagOn { TrainAndTune, TrainOnly };  // the commands that have the flag
+
+// How the .nn train section writes a setting.
+struct InFile {
+  enum Kind {
+    Key,     // a line `name value` of its own; the compiler checks the value by its type and `check`
+    Custom,  // a line of its own with a rule of its own in compiler/frontend/TrainSection.cpp
+    Part,    // no line of its own: another key's value writes it (schedule step(every, gamma))
+  } kind;
+  Check check;  // Key: what the value must be
+};
 
 struct TrainSettingDef {
   const char* name;          // as the .nn train section and model_info.cpp write it
   SettingField field;
   const char* default_value;  // where the model's values leave it out
   const char* flag;           // "" where the command line cannot change it
-  FlagCheck check;
+  Check flag_check;           // what the flag accepts
   FlagOn on;
+  InFile in_file;
   const char* help;
 };
 
 extern const TrainSettingDef kTrainSettings[];
 extern const int kNumTrainSettings;
 
+// The row of that name, or nullptr.
+const TrainSettingDef* find_train_setting(const std::string& name);
+
+// Reads `text` ("32", "on", "builtin.xor") into the setting's member of s;
+// false if it does not read as the member's type (or is out of its range).
+bool read_value(TrainSettings& s, const TrainSettingDef& def, const std::string& text);
+
 // The table's defaults, overridden by the model's values. A name the table
 // does not know, or a value that does not read as its type, means the program
 // was built by another nnc than its runtime: std::logic_error.
 TrainSettings model_train_settings(const ModelInfo& info);
-
-// Registers on cmd the flags of the settings that `train` (or `tune`) has;
-// they write into s.
-void add_setting_flags(CLI::App& cmd, TrainSettings& s, bool tune);
 
 // "data builtin.xor, test (none), ..., early_stop 0": every setting, in table order.
 std::string describe_settings(const TrainSettings& s);

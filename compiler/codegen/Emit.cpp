@@ -8,6 +8,7 @@
 
 #include "compiler/ir/OpTable.h"
 #include "compiler/passes/Optimizers.h"
+#include "runtime/train_settings.h"
 
 namespace nnc::codegen {
 namespace fs = std::filesystem;
@@ -137,26 +138,23 @@ std::string model_info_source(const ir::Program& p, const std::vector<PipelineIR
   for (const PipelineIR& pl : pipelines)
     s << "  {" << quoted(pl.name) << ", nnc_" << pl.name << "_argv, " << pl.roles.size() << ", " << pl.name << "_args},\n";
   s << "};\n";
-  // By name, as text: runtime/train_settings.cpp knows each one's type.
+  // What the .nn file set of the train settings' table, by name, as text,
+  // in table order; the runtime's table has each one's type and the default
+  // of the rest. Each must read as the runtime will read it.
   const ir::TrainConfig& t = p.train;
-  auto on_off = [](bool b) { return std::string(b ? "on" : "off"); };
-  const std::vector<std::pair<const char*, std::string>> train_defaults = {
-      {"data", t.data},
-      {"test", t.test_data},
-      {"validation", t.validation},
-      {"batch", std::to_string(t.batch)},
-      {"epochs", std::to_string(t.epochs)},
-      {"shuffle", on_off(t.shuffle)},
-      {"seed", std::to_string(t.seed)},
-      {"standardize", on_off(t.standardize)},
-      {"schedule", t.schedule},
-      {"schedule_every", std::to_string(t.schedule_every)},
-      {"schedule_gamma", number(t.schedule_gamma)},
-      {"early_stop", std::to_string(t.early_stop)},
-  };
+  for (const auto& [name, value] : t.settings) {
+    const rt::TrainSettingDef* def = rt::find_train_setting(name);
+    rt::TrainSettings check;
+    if (!def || !rt::read_value(check, *def, value))
+      throw std::logic_error("the train setting " + name + " = '" + value + "' is not one the runtime reads");
+  }
   s << "const TrainDefault train_defaults[] = {\n";
-  for (const auto& [name, value] : train_defaults) s << "  {" << quoted(name) << ", " << quoted(value) << "},\n";
-  s << "};\n";
+  for (int i = 0; i < rt::kNumTrainSettings; ++i) {
+    const std::string name = rt::kTrainSettings[i].name;
+    if (auto value = t.settings.find(name); value != t.settings.end())
+      s << "  {" << quoted(name) << ", " << quoted(value->second) << "},\n";
+  }
+  s << "  {nullptr, nullptr}};\n";  // never empty: C++ has no arrays of size 0
   // Named fields (C++20 designated initializers): a field out of order does not compile.
   const ir::Type& x = g.node(p.input).type;
   const std::vector<int64_t> target_dims = p.classes ? std::vector<int64_t>{} : g.node(p.target).type.dims;
@@ -176,7 +174,7 @@ std::string model_info_source(const ir::Program& p, const std::vector<PipelineIR
     << "  .num_pipelines = " << pipelines.size() << ", .pipelines = pipelines,\n"
     << "  .num_probes = " << probes.size() << ", .probes = probes,\n"
     << "  .optimizer = " << quoted(t.optimizer) << ", .nesterov = " << (t.nesterov ? "true" : "false") << ",\n"
-    << "  .num_train_defaults = " << train_defaults.size() << ", .train_defaults = train_defaults,\n"
+    << "  .num_train_defaults = " << t.settings.size() << ", .train_defaults = train_defaults,\n"
     << "  .num_augment = " << t.augment.size() << ", .augment = augment,\n"
     << "  .target = " << quoted(target.to_string()) << ",\n"
     << "};\n}  // namespace\n\n"

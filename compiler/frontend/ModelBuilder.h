@@ -17,6 +17,10 @@
 #include "compiler/frontend/Diagnostics.h"
 #include "compiler/ir/Program.h"
 
+namespace nnc::rt {
+struct TrainSettingDef;  // runtime/train_settings.h
+}
+
 namespace nnc::sema {
 
 // Names visible while building: values, and a block's configuration.
@@ -72,6 +76,7 @@ class ModelBuilder {
 
   // -- TrainSection.cpp ------------------------------------------------------------------------
   void read_train(const ast::Train& train);
+  void read_setting(const rt::TrainSettingDef& def, const Const& v);
   void read_optimizer(const Const& v);
   void read_schedule(const Const& v);
   void read_augment(const Const& v);

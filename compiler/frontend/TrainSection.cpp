@@ -1,30 +1,81 @@
 // The train section: each `key value` line read into the program's
-// TrainConfig, every key and value checked (data sources, the optimizer and
-// its settings from the optimizer table, schedule, augmentation, batch,
-// epochs, ...). The run-time settings become the generated program's
-// defaults; its flags can override them.
+// TrainConfig, every key and value checked. Most keys are rows of the
+// runtime's train settings' table (runtime/train_settings.h), read here by
+// the row's type and check; the others have a rule of their own below: data
+// sources, the optimizer and its settings (from the optimizer table), l1/l2,
+// the schedule and augmentation. The run-time settings become the generated
+// program's defaults; its flags can override them.
 #include <cmath>
 #include <filesystem>
+#include <iomanip>
 #include <set>
 #include <sstream>
+#include <stdexcept>
+#include <type_traits>
+#include <variant>
 
 #include "compiler/frontend/ModelBuilder.h"
 #include "compiler/passes/Optimizers.h"
+#include "runtime/train_settings.h"
 
 namespace nnc::sema {
 namespace fs = std::filesystem;
+
+namespace {
+
+// The keys of their own rule that are no row of the table.
+const char* const kOwnKeys[] = {"optimizer", "l1", "l2", "augment"};
+
+// Every key a train section may have, for "did you mean": the table's rows
+// that have a line of their own, then the keys above.
+std::vector<std::string> train_keys() {
+  std::vector<std::string> keys;
+  for (int i = 0; i < rt::kNumTrainSettings; ++i)
+    if (rt::kTrainSettings[i].in_file.kind != rt::InFile::Part) keys.push_back(rt::kTrainSettings[i].name);
+  keys.insert(keys.end(), std::begin(kOwnKeys), std::end(kOwnKeys));
+  return keys;
+}
+
+// A number as the table reads it: whole numbers with every digit ("1000",
+// not "1e+03"), others with 17 significant digits, which read back exactly.
+std::string number_text(double v) {
+  std::ostringstream text;
+  v += 0.0;  // -0 is 0
+  if (std::isfinite(v) && v == std::floor(v)) text << std::fixed << std::setprecision(0) << v;
+  else text << std::setprecision(17) << v;
+  return text.str();
+}
+
+bool passes(rt::Check check, double v) {
+  return check == rt::Check::Positive ? v > 0 : check == rt::Check::NonNegative ? v >= 0 : true;
+}
+
+// What a Key row's value must be, as the error says it.
+std::string expected(const rt::TrainSettingDef& def) {
+  const rt::Check check = def.in_file.check;
+  const char* sign = check == rt::Check::Positive ? "a positive " : check == rt::Check::NonNegative ? "a non-negative " : "";
+  return std::visit(
+      [&](auto member) -> std::string {
+        using T = std::decay_t<decltype(std::declval<rt::TrainSettings&>().*member)>;
+        if constexpr (std::is_same_v<T, bool>) return " is on or off";
+        else if constexpr (std::is_same_v<T, std::string>) return " is a name or a text in quotes";
+        else if constexpr (std::is_same_v<T, double>) return std::string(" must be ") + (*sign ? sign : "a ") + "number";
+        else return std::string(" must be ") + (*sign ? sign : "an ") + "integer";
+      },
+      def.field);
+}
+
+}  // namespace
 
 void ModelBuilder::read_train(const ast::Train& train) {
   ir::TrainConfig& c = p_.train;
   c.loc = train.loc;
   Scope none;
-  static const std::vector<std::string> keys = {"data",     "test",       "validation", "optimizer", "batch",
-                                                "epochs",   "shuffle",    "seed",       "standardize", "l1",
-                                                "l2",       "schedule",   "early_stop", "augment"};
   std::set<std::string> seen;
   for (const ast::TrainItem& item : train.items) {
     Const v = constant(*item.value, none);
     if (!seen.insert(item.key).second) diags_.error(item.loc, "'" + item.key + "' is set twice");
+    const rt::TrainSettingDef* setting = rt::find_train_setting(item.key);
     const bool is_source = v.kind == Const::Kind::String || v.kind == Const::Kind::Symbol;
     if (item.key == "data" || item.key == "test" || (item.key == "validation" && is_source)) {
       if (!is_source) {
@@ -34,7 +85,7 @@ void ModelBuilder::read_train(const ast::Train& train) {
       std::string source = v.text;
       if (v.kind == Const::Kind::String && !source.empty() && !fs::path(source).is_absolute())
         source = (fs::path(train.loc.file).parent_path() / source).lexically_normal().string();
-      (item.key == "data" ? c.data : item.key == "test" ? c.test_data : c.validation) = source;
+      c.settings[item.key] = source;
     } else if (item.key == "validation") {
       if (v.kind != Const::Kind::Number || v.number <= 0 || v.number >= 1) {
         diags_.error(v.loc, "validation is a fraction of the training data in (0, 1), such as 0.1, or a data source");
@@ -42,20 +93,9 @@ void ModelBuilder::read_train(const ast::Train& train) {
       }
       std::ostringstream text;
       text << v.number;
-      c.validation = text.str();
+      c.settings["validation"] = text.str();
     } else if (item.key == "optimizer") {
       read_optimizer(v);
-    } else if (item.key == "batch" || item.key == "epochs" || item.key == "seed" || item.key == "early_stop") {
-      if (v.kind != Const::Kind::Number || !v.is_integer || v.number < (item.key == "seed" ? 0 : 1)) {
-        diags_.error(v.loc, item.key + (item.key == "seed" ? " must be a non-negative integer" : " must be a positive integer"));
-        continue;
-      }
-      if (item.key == "batch") c.batch = int64_t(v.number);
-      else if (item.key == "epochs") c.epochs = int64_t(v.number);
-      else if (item.key == "early_stop") c.early_stop = int64_t(v.number);
-      else c.seed = uint64_t(v.number);
-    } else if (item.key == "shuffle" || item.key == "standardize") {
-      if (auto on = on_off(v, item.key, diags_)) (item.key == "shuffle" ? c.shuffle : c.standardize) = *on;
     } else if (item.key == "l1" || item.key == "l2") {
       if (v.kind != Const::Kind::Number || v.number < 0) {
         diags_.error(v.loc, item.key + " is a non-negative number: the penalty on every weight of the model");
@@ -66,10 +106,38 @@ void ModelBuilder::read_train(const ast::Train& train) {
       read_schedule(v);
     } else if (item.key == "augment") {
       read_augment(v);
+    } else if (setting && setting->in_file.kind == rt::InFile::Key) {
+      read_setting(*setting, v);
+    } else if (setting && setting->in_file.kind == rt::InFile::Custom) {
+      throw std::logic_error("the train setting '" + item.key + "' has a rule of its own (runtime/train_settings.cpp) "
+                             "but read_train has none");
     } else {
-      diags_.error(item.loc, "unknown train setting '" + item.key + "'" + did_you_mean(item.key, keys));
+      diags_.error(item.loc, "unknown train setting '" + item.key + "'" + did_you_mean(item.key, train_keys()));
     }
   }
+}
+
+// A Key row's `name value`: the value must be of the row's type (read as the
+// runtime reads it, so it is in its range too) and pass the row's check.
+void ModelBuilder::read_setting(const rt::TrainSettingDef& def, const Const& v) {
+  const bool is_bool = std::holds_alternative<bool rt::TrainSettings::*>(def.field);
+  const bool is_real = std::holds_alternative<double rt::TrainSettings::*>(def.field);
+  const bool is_number = !is_bool && !std::holds_alternative<std::string rt::TrainSettings::*>(def.field);
+  bool ok = false;
+  std::string text;
+  if (is_number) {
+    text = number_text(v.number);
+    ok = v.kind == Const::Kind::Number && (is_real || v.is_integer) && passes(def.in_file.check, v.number);
+  } else {
+    text = v.text;
+    ok = is_bool ? v.kind == Const::Kind::Symbol : v.kind == Const::Kind::String || v.kind == Const::Kind::Symbol;
+  }
+  rt::TrainSettings value;
+  if (!ok || !rt::read_value(value, def, text)) {
+    diags_.error(v.loc, def.name + expected(def));
+    return;
+  }
+  p_.train.settings[def.name] = text;
 }
 
 // optimizer NAME(settings): a row of the optimizer table. The settings
@@ -124,7 +192,7 @@ void ModelBuilder::read_schedule(const Const& v) {
     diags_.error(v.loc, "a schedule is constant, cosine or step(every = 3, gamma = 0.1)" + did_you_mean(name, {"constant", "cosine", "step"}));
     return;
   }
-  c.schedule = name;
+  c.settings["schedule"] = name;
   auto bound = bind_args(name, name == "step" ? std::vector<std::string>{"every", "gamma"} : std::vector<std::string>{},
                          v.items, v.names, diags_);
   if (!bound) return;
@@ -133,8 +201,7 @@ void ModelBuilder::read_schedule(const Const& v) {
       diags_.error(arg.loc, "every is a positive number of epochs");
     else if (key == "gamma" && (arg.kind != Const::Kind::Number || arg.number <= 0))
       diags_.error(arg.loc, "gamma is a positive factor, such as 0.1");
-    else if (key == "every") c.schedule_every = int64_t(arg.number);
-    else c.schedule_gamma = arg.number;
+    else c.settings[key == "every" ? "schedule_every" : "schedule_gamma"] = number_text(arg.number);
   }
 }
 

@@ -14,9 +14,12 @@ namespace nnc::ir {
 
 // The `train` section: defaults for the generated program's flags.
 struct TrainConfig {
-  std::string data;        // "builtin.or", "fashion_mnist", a CSV path or an IDX directory
-  std::string test_data;   // as data; empty: the data set's own test split, if any
-  std::string validation;  // a fraction of the training data ("0.1") or a data source; empty: none
+  // The rows of the train settings' table (runtime/train_settings.h: data,
+  // batch, epochs, shuffle, schedule, ...) that the .nn file sets, by name,
+  // as text in the table's syntax ("builtin.xor", "32", "on"); the program's
+  // runtime takes the table's default for the others. A data source is a
+  // path already resolved against the .nn file's directory.
+  std::map<std::string, std::string> settings;
   std::string optimizer = "sgd";  // a row of the optimizer table (passes/Optimizers.h); sgd by default
   bool nesterov = false;          // sgd's switch
   // The run-time settings, each with its default: those the .nn file sets
@@ -24,16 +27,7 @@ struct TrainConfig {
   // the optimizer's settings with the optimizer table's defaults (filled in
   // by passes/Optimizer.cpp). The generated program can override each.
   std::map<std::string, double> hypers;
-  std::string schedule = "constant";  // learning rate per epoch: constant, step, cosine
-  int64_t schedule_every = 1;         // step: every this many epochs ...
-  double schedule_gamma = 0.1;        // ... the rate is multiplied by this
-  int64_t early_stop = 0;             // patience in epochs without a better validation loss; 0: off
   std::vector<std::pair<std::string, double>> augment;  // name, strength, in order of application
-  int64_t batch = 32;
-  int64_t epochs = 1;
-  bool shuffle = true;
-  uint64_t seed = 0;
-  bool standardize = true;  // inputs (x - mean) / std, statistics of the training data
   SourceLoc loc;
 };
 

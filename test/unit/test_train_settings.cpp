@@ -1,6 +1,7 @@
 // The train settings' table (runtime/train_settings.h): the model's values
 // read by name over the table's defaults, the flags registered from it, and
 // the text `info` prints.
+#include "runtime/setting_flags.h"
 #include "runtime/train_settings.h"
 
 #include <gtest/gtest.h>
@@ -75,7 +76,7 @@ TEST(TrainSettings, AnUnknownNameOrABadValueIsAnotherNncsProgram) {
   const std::vector<TrainDefault> unknown = {{"batchsize", "4"}};
   EXPECT_THROW(model_train_settings(model_with(unknown)), std::logic_error);
   for (const TrainDefault& bad : std::vector<TrainDefault>{
-           {"batch", "four"}, {"batch", "4.5"}, {"batch", ""}, {"shuffle", "yes"}, {"seed", "1e3"}, {"schedule_gamma", "x"}}) {
+           {"batch", "four"}, {"batch", "4.5"}, {"batch", ""}, {"shuffle", "yes"}, {"seed", "1e3"}, {"seed", "-1"}, {"schedule_gamma", "x"}}) {
     const std::vector<TrainDefault> one = {bad};
     EXPECT_THROW(model_train_settings(model_with(one)), std::logic_error) << bad.name << " " << bad.value;
   }
