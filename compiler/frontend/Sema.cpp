@@ -50,6 +50,9 @@ std::optional<ir::Program> ModelBuilder::build(const ast::Model& model, const as
       case ast::ModelItem::Kind::Output:
         output_item = &item;
         p_.output = value(*item.value, scope);
+        if (p_.output >= 0 && p_.output == p_.target)
+          diags_.error(item.value->loc, "the output is the target '" + p_.graph.node(p_.target).name +
+                                            "'; the output is computed from the input: output y");
         break;
     }
   }
@@ -137,6 +140,13 @@ int ModelBuilder::add(Op op, std::vector<int> inputs, const SourceLoc& loc, cons
                       std::vector<int64_t> attrs) {
   for (int in : inputs)
     if (in < 0) return -1;
+  // Class labels are indices, not values: only cross_entropy reads them.
+  for (int in : inputs)
+    if (in == p_.target && p_.classes > 0 && op != Op::CrossEntropy) {
+      diags_.error(loc, what + ": '" + p_.graph.node(in).name + "' holds class labels (class[" +
+                            std::to_string(p_.classes) + "]), not values; use it only as cross_entropy's target");
+      return -1;
+    }
   try {
     return p_.graph.add(op, std::move(inputs), loc, std::move(attrs));
   } catch (const ir::ShapeError& e) {

@@ -52,6 +52,7 @@ INTERNAL = {
     "pooling needs a window and a stride per spatial dimension": "Sema gives one per dimension",
     "window and stride must be at least 1, got ": "Sema checks the window and the stride first",
     "cannot reshape ": "flatten computes the reshaped size itself",
+    " must be f32, got ": "the only i32 value is a class target, which Sema refuses as the operand of any op but cross_entropy",
     "cross_entropy needs a class target, got ": "Sema checks the target first ('cross_entropy needs a class target (target t: class[n])')",
     "cross_entropy needs flat logits f32[B, classes], got ": "Sema checks the logits first ('cross_entropy: logits ... do not match')",
     "dropout's seed must be a run-time scalar f64[], got ": "the seed is built by the compiler",
