@@ -56,10 +56,10 @@ std::string take_halide_error() {
 
 }  // namespace
 
-std::string json_number(double v) {
-  if (!std::isfinite(v)) return "null";
+std::string number_text(double v, int digits, const char* non_finite) {
+  if (!std::isfinite(v)) return non_finite;
   std::ostringstream s;
-  s.precision(8);
+  s.precision(digits);
   s << v;
   return s.str();
 }

@@ -160,7 +160,9 @@ class Engine {
 
 // "(v, v, ...)", as --trace prints vectors; "null" for a value that is not finite.
 std::string format_vector(const float* v, int64_t n);
+// v with `digits` significant digits, or `non_finite` for inf and nan.
+std::string number_text(double v, int digits, const char* non_finite);
 // A number as the JSON log writes it: 8 significant digits, null if not finite.
-std::string json_number(double v);
+inline std::string json_number(double v) { return number_text(v, 8, "null"); }
 
 }  // namespace nnc::rt

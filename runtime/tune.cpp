@@ -18,13 +18,7 @@ namespace nnc::rt {
 namespace {
 
 // A number for the tune table: 6 significant digits, "inf" for a run that diverged.
-std::string table_number(double v) {
-  if (!std::isfinite(v)) return "inf";
-  std::ostringstream s;
-  s.precision(6);
-  s << v;
-  return s.str();
-}
+std::string table_number(double v) { return number_text(v, 6, "inf"); }
 
 // `tune`: every combination of the grids' values, each from the same start
 // (restart: the initial weights), scored by its best validation loss; prints
