@@ -3,12 +3,14 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <sstream>
 
 #include "runtime/commands.h"
 #include "runtime/file_io.h"
+#include "runtime/rng.h"
 #include "runtime/train_settings.h"
 
 namespace nnc::rt {
@@ -180,18 +182,64 @@ CLI::App* add_bench_command(CLI::App& app, BenchCommand& c) {
   return cmd;
 }
 
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+// Milliseconds per train step on a batch of random data.
+double time_train_step(Engine& engine, int64_t batch, int steps) {
+  engine.ensure_training_state();
+  Rng rng(1);
+  Engine::Batch buffers = engine.make_batch(batch);
+  for (float& v : buffers.x) v = rng.normal();
+  for (int32_t& label : buffers.labels) label = int32_t(rng.below(uint64_t(std::max<int64_t>(engine.info().classes, 1))));
+  for (float& v : buffers.t) v = rng.uniform();
+  std::map<std::string, double> settings = engine.default_settings();
+  settings["lr"] = 0.05;  // as bench/torch_mlp.py
+  if (settings.count("momentum")) settings["momentum"] = 0.9;
+  const std::vector<double> hypers = engine.hyper_values(settings, 1, 0.05, 1);
+  auto start = Clock::now();
+  for (int i = 0; i < steps; ++i) engine.step(buffers, batch, hypers, {});
+  return seconds_since(start) * 1000.0 / steps;
+}
+
+// The median microseconds of a batch-1 prediction: the path of the C API's
+// predict (Engine::predict into the caller's buffer).
+double predict_latency_us(Engine& engine, int calls) {
+  Rng rng(2);
+  AlignedVector<float> x(static_cast<size_t>(engine.input_size())), out(static_cast<size_t>(engine.output_size()));
+  for (float& v : x) v = rng.normal();
+  std::vector<double> times;
+  for (int i = 0; i < calls; ++i) {
+    auto start = Clock::now();
+    engine.predict(x.data(), 1, out.data());
+    times.push_back(seconds_since(start) * 1e6);
+  }
+  std::nth_element(times.begin(), times.begin() + calls / 2, times.end());
+  return times[size_t(calls / 2)];
+}
+
+}  // namespace
+
 int run_bench(Engine& engine, const BenchCommand& c, int threads) {
   engine.init_params(1);
-  engine.bench_train_step(c.batch, std::max(5, c.steps / 10));  // warm up
-  std::vector<double> ms;
-  for (int r = 0; r < c.repeats; ++r) ms.push_back(engine.bench_train_step(c.batch, c.steps));
-  std::sort(ms.begin(), ms.end());
-  double median_ms = ms[ms.size() / 2];
-  engine.bench_predict_latency_us(200);  // warm up
-  double latency = engine.bench_predict_latency_us(2000);
-  std::printf("{\"model\": \"%s\", \"batch\": %lld, \"threads\": %d, \"train_samples_per_s\": %.1f, "
-              "\"train_step_ms\": %.4f, \"predict_latency_us\": %.2f}\n",
-              engine.info().name, (long long)c.batch, threads, double(c.batch) * 1000.0 / median_ms, median_ms, latency);
+  double median_ms = 0;
+  if (engine.trains()) {
+    time_train_step(engine, c.batch, std::max(5, c.steps / 10));  // warm up
+    std::vector<double> ms;
+    for (int r = 0; r < c.repeats; ++r) ms.push_back(time_train_step(engine, c.batch, c.steps));
+    std::sort(ms.begin(), ms.end());
+    median_ms = ms[ms.size() / 2];
+  }
+  predict_latency_us(engine, 200);  // warm up
+  double latency = predict_latency_us(engine, 2000);
+  // An --inference-only model has no train step: null.
+  const std::string samples_per_s = engine.trains() ? number_text(double(c.batch) * 1000.0 / median_ms, 6, "") : "null";
+  const std::string step_ms = engine.trains() ? number_text(median_ms, 5, "") : "null";
+  std::printf("{\"model\": \"%s\", \"batch\": %lld, \"threads\": %d, \"train_samples_per_s\": %s, "
+              "\"train_step_ms\": %s, \"predict_latency_us\": %.2f}\n",
+              engine.info().name, (long long)c.batch, threads, samples_per_s.c_str(), step_ms.c_str(), latency);
   return 0;
 }
 

@@ -2,7 +2,6 @@
 
 #include <HalideBuffer.h>
 #include <HalideRuntime.h>
-#include <malloc.h>
 
 #include <algorithm>
 #include <chrono>
@@ -13,15 +12,11 @@
 
 #include "runtime/rng.h"
 #include "runtime/train_settings.h"
-#include "runtime/trainer.h"
 
 namespace nnc::rt {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 using Halide::Runtime::Buffer;
-
-double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
 // Halide's dims are the reverse of the row-major dims; the batch is outermost.
 std::vector<int> halide_sizes(const int64_t* dims, int rank, int64_t batch) {
@@ -38,9 +33,10 @@ std::string shape_text(const int64_t* dims, int rank) {
 }
 
 // Halide's default handler prints and aborts; ours keeps the message so the
-// failing call can throw it as a one-line error instead.
+// failing call can throw it as a one-line error instead. Per thread: two
+// engines may run on two threads (the C API's promise).
 std::string& halide_error_text() {
-  static std::string text;
+  thread_local std::string text;
   return text;
 }
 void keep_halide_error(void*, const char* message) {
@@ -75,24 +71,21 @@ Engine::Engine(const ModelInfo& info)
     : info_(info),
       predict_(find_pipeline(info, "predict")),
       evaluate_(find_pipeline(info, "evaluate")),
-      train_step_(find_pipeline(info, "train_step")),
-      probe_(find_pipeline(info, "probe")),
+      train_step_(find_pipeline_if(info, "train_step")),
+      probe_(find_pipeline_if(info, "probe")),
       standardizes_(model_train_settings(info).standardize) {
   halide_set_error_handler(keep_halide_error);
-  // Each pipeline call allocates its intermediate buffers (megabytes for
-  // images). Served from the heap instead of fresh mmaps (and never trimmed
-  // back), they are reused by the next step with no page faults. A cache of
-  // our own behind halide_malloc was tried: its lock made the many small
-  // per-task allocations of the MLP 23% slower.
-  mallopt(M_MMAP_THRESHOLD, 1 << 30);
-  mallopt(M_TRIM_THRESHOLD, 1 << 30);
   for (int i = 0; i < info.num_params; ++i) params_.emplace_back(size_t(elements(info.params[i].dims, info.params[i].rank)), 0.0f);
 }
 
 // Training needs three more copies of the weights (the step's output, the
 // optimizer state and its output); inference does not, so they wait until here.
 void Engine::ensure_training_state() {
-  if (!states_.empty() || info_.num_states == 0) return;
+  if (!train_step_)
+    throw NotCompiledForTraining("model '" + std::string(info_.name) +
+                                 "' was compiled with --inference-only: it has no train step; compile it without "
+                                 "--inference-only to train it");
+  if (!next_params_.empty()) return;
   for (const auto& p : params_) next_params_.emplace_back(p.size(), 0.0f);
   for (int i = 0; i < info_.num_states; ++i) {
     size_t n = params_[size_t(info_.states[i].param)].size();
@@ -139,6 +132,14 @@ void Engine::init_params(uint64_t seed) {
     }
   }
   for (auto& s : states_) std::fill(s.begin(), s.end(), 0.0f);
+}
+
+void Engine::read_param(int param, float* values) const {
+  std::copy(params_[size_t(param)].begin(), params_[size_t(param)].end(), values);
+}
+
+void Engine::write_param(int param, const float* values) {
+  std::copy_n(values, params_[size_t(param)].size(), params_[size_t(param)].begin());
 }
 
 // The weights file: every param, and the input statistics when there are any.
@@ -247,18 +248,18 @@ void Engine::load_weights(const TensorFile& file, const std::string& path) {
   if (mean) set_standardizer(mean->data, std_dev->data);
 }
 
-void Engine::fit_standardizer(const Dataset& d) {
-  const int64_t n = d.sample_size();
+void Engine::fit_standardizer(const float* inputs, int64_t count) {
+  const int64_t n = input_size();
   std::vector<double> sum(size_t(n), 0.0), sum_sq(size_t(n), 0.0);
-  for (int64_t s = 0; s < d.count; ++s)
+  for (int64_t s = 0; s < count; ++s)
     for (int64_t k = 0; k < n; ++k) {
-      double v = d.inputs[size_t(s * n + k)];
+      double v = inputs[s * n + k];
       sum[size_t(k)] += v, sum_sq[size_t(k)] += v * v;
     }
   std::vector<float> mean(static_cast<size_t>(n)), std_dev(static_cast<size_t>(n));
   for (int64_t k = 0; k < n; ++k) {
-    double m = sum[size_t(k)] / double(d.count);
-    double var = std::max(0.0, sum_sq[size_t(k)] / double(d.count) - m * m);
+    double m = sum[size_t(k)] / double(count);
+    double var = std::max(0.0, sum_sq[size_t(k)] / double(count) - m * m);
     mean[size_t(k)] = float(m);
     // A constant feature (a border pixel) carries no information: leave its scale.
     std_dev[size_t(k)] = var > 1e-12 ? float(std::sqrt(var)) : 1.0f;
@@ -266,29 +267,11 @@ void Engine::fit_standardizer(const Dataset& d) {
   set_standardizer(std::move(mean), std::move(std_dev));
 }
 
-void Engine::standardize(Dataset& d) const { standardize_rows(d.inputs.data(), d.count); }
-
 void Engine::standardize_rows(float* x, int64_t count) const {
   if (mean_.empty()) return;
   const int64_t n = input_size();
   for (int64_t s = 0; s < count; ++s)
     for (int64_t k = 0; k < n; ++k) x[s * n + k] = (x[s * n + k] - mean_[size_t(k)]) * inv_std_[size_t(k)];
-}
-
-void Engine::check_dataset(const Dataset& d) const {
-  if (d.count == 0) throw DataError(d.source + ": no samples");
-  if (d.sample_size() != input_size())
-    throw DataError(d.source + ": samples have " + std::to_string(d.sample_size()) + " values, model '" + info_.name +
-                    "' takes " + std::to_string(input_size()) + " (input " +
-                    shape_text(info_.input_dims, info_.input_rank) + ")");
-  if (info_.classes > 0) {
-    if (!d.class_targets)
-      throw DataError(d.source + ": targets are values, model '" + info_.name + "' needs class labels");
-    check_labels(d, info_.classes);
-  } else if (d.class_targets || d.target_width != target_size()) {
-    throw DataError(d.source + ": targets have " + (d.class_targets ? std::string("class labels") : std::to_string(d.target_width) + " values") +
-                    ", model '" + info_.name + "' needs " + std::to_string(target_size()) + " values per sample");
-  }
 }
 
 void Engine::call(const PipelineInfo& p, const float* x, const void* t, int64_t batch, float* loss, float* output,
@@ -344,20 +327,10 @@ Engine::Batch Engine::make_batch(int64_t size) const {
   return b;
 }
 
-void Engine::gather(const Dataset& d, const std::vector<int64_t>& index, int64_t first, int64_t count,
-                    Batch& batch) const {
-  const int64_t n_in = input_size(), tw = target_size();
-  for (int64_t s = 0; s < count; ++s) {
-    const int64_t sample = index[size_t(first + s)];
-    std::copy_n(&d.inputs[size_t(sample * n_in)], n_in, &batch.x[size_t(s * n_in)]);
-    if (d.class_targets) batch.labels[size_t(s)] = d.labels[size_t(sample)];
-    else std::copy_n(&d.targets[size_t(sample * tw)], tw, &batch.t[size_t(s * tw)]);
-  }
-}
-
 float Engine::step(Batch& batch, int64_t size, const std::vector<double>& hypers, const std::vector<bool>& frozen) {
   float loss = 0;
-  call(train_step_, batch.x.data(), batch.targets(), size, &loss, batch.out.data(), hypers.data());
+  ensure_training_state();
+  call(*train_step_, batch.x.data(), batch.targets(), size, &loss, batch.out.data(), hypers.data());
   for (size_t i = 0; i < params_.size(); ++i)
     if (i >= frozen.size() || !frozen[i]) std::swap(params_[i], next_params_[i]);
   for (int k = 0; k < info_.num_states; ++k)
@@ -381,7 +354,7 @@ std::string Engine::where_not_finite(Batch& batch, int64_t size, const std::vect
     values.emplace_back(size_t(size * elements(info_.probes[k].dims, info_.probes[k].rank)), 0.0f);
     outputs.push_back(values.back().data());
   }
-  call(probe_, batch.x.data(), nullptr, size, nullptr, nullptr, nullptr, outputs.data());
+  call(*probe_, batch.x.data(), nullptr, size, nullptr, nullptr, nullptr, outputs.data());
   for (int k = 0; k < info_.num_probes; ++k) {
     auto it = std::find_if(values[size_t(k)].begin(), values[size_t(k)].end(), [](float v) { return !std::isfinite(v); });
     if (it == values[size_t(k)].end()) continue;
@@ -409,87 +382,55 @@ std::string Engine::format_weights() const {
   return s;
 }
 
-bool Engine::targets_are_binary(const Dataset& d) const {
-  if (d.class_targets) return true;
-  return std::all_of(d.targets.begin(), d.targets.end(), [](float v) { return v == 0.0f || v == 1.0f; });
+// The raw inputs, standardised into the engine's buffer, or as they are.
+const float* Engine::standardized(const float* inputs, int64_t count) {
+  if (mean_.empty()) return inputs;
+  standardized_.assign(inputs, inputs + count * input_size());
+  standardize_rows(standardized_.data(), count);
+  return standardized_.data();
 }
 
-void Engine::accumulate_accuracy(const float* out, const Dataset& d, const std::vector<int64_t>& index,
-                                 int64_t first, int64_t count, int64_t& correct, Confusion* confusion) const {
-  const int64_t width = output_size();
-  for (int64_t s = 0; s < count; ++s) {
-    const float* y = out + s * width;
-    int64_t sample = index[size_t(first + s)];
-    if (d.class_targets) {
-      const int64_t predicted = std::max_element(y, y + width) - y;
-      correct += predicted == d.labels[size_t(sample)];
-      if (confusion) confusion->add(d.labels[size_t(sample)], predicted);
-    } else {
-      // Binary targets: right when every output is on the target's side of 0.5.
-      bool right = true;
-      for (int64_t k = 0; k < width; ++k)
-        right = right && (y[k] > 0.5f) == (d.targets[size_t(sample * width + k)] > 0.5f);
-      correct += right;
-    }
-  }
-}
-
-Metrics Engine::evaluate(const Dataset& d, int64_t batch, Confusion* confusion) {
-  batch = std::max<int64_t>(1, std::min(batch, d.count));
-  Batch buffers = make_batch(batch);
-  std::vector<int64_t> identity(size_t(d.count));
-  std::iota(identity.begin(), identity.end(), 0);
-  const bool accuracy_applies = targets_are_binary(d);
-  double loss_sum = 0;
-  int64_t correct = 0;
-  for (int64_t first = 0; first < d.count; first += batch) {
-    const int64_t b = std::min(batch, d.count - first);
-    gather(d, identity, first, b, buffers);
-    float loss = 0;
-    call(evaluate_, buffers.x.data(), buffers.targets(), b, &loss, buffers.out.data(), nullptr);
-    loss_sum += double(loss) * double(b);
-    if (accuracy_applies) accumulate_accuracy(buffers.out.data(), d, identity, first, b, correct, confusion);
-  }
-  return {loss_sum / double(d.count), accuracy_applies ? double(correct) / double(d.count) : -1, d.count};
+void Engine::predict(const float* inputs, int64_t count, float* outputs) {
+  call(predict_, standardized(inputs, count), nullptr, count, nullptr, outputs, nullptr);
 }
 
 std::vector<float> Engine::predict(const float* inputs, int64_t count) {
-  AlignedVector<float> x(inputs, inputs + count * input_size());
-  standardize_rows(x.data(), count);
-  AlignedVector<float> out(size_t(count * output_size()));
-  call(predict_, x.data(), nullptr, count, nullptr, out.data(), nullptr);
-  return std::vector<float>(out.begin(), out.end());
+  std::vector<float> out(size_t(count * output_size()));
+  predict(inputs, count, out.data());
+  return out;
 }
 
-double Engine::bench_train_step(int64_t batch, int steps) {
-  ensure_training_state();
-  Rng rng(1);
-  Batch buffers = make_batch(batch);
-  for (float& v : buffers.x) v = rng.normal();
-  for (int32_t& label : buffers.labels) label = int32_t(rng.below(uint64_t(std::max<int64_t>(info_.classes, 1))));
-  for (float& v : buffers.t) v = rng.uniform();
-  TrainOptions o;
-  o.settings = default_settings();
-  o.settings["lr"] = 0.05;  // as bench/torch_mlp.py
-  if (o.settings.count("momentum")) o.settings["momentum"] = 0.9;
-  const std::vector<double> hypers = hyper_values(o, 0.05, 1);
-  auto start = Clock::now();
-  for (int i = 0; i < steps; ++i) step(buffers, batch, hypers, {});
-  return seconds_since(start) * 1000.0 / steps;  // ms per step
+float Engine::evaluate_batch(const float* inputs, const void* targets, int64_t count) {
+  scratch_out_.resize(size_t(count * output_size()));
+  float loss = 0;
+  call(evaluate_, standardized(inputs, count), targets, count, &loss, scratch_out_.data(), nullptr);
+  return loss;
 }
 
-double Engine::bench_predict_latency_us(int calls) {
-  Rng rng(2);
-  AlignedVector<float> x(static_cast<size_t>(input_size())), out(static_cast<size_t>(output_size()));
-  for (float& v : x) v = rng.normal();
-  std::vector<double> times;
-  for (int i = 0; i < calls; ++i) {
-    auto start = Clock::now();
-    call(predict_, x.data(), nullptr, 1, nullptr, out.data(), nullptr);
-    times.push_back(seconds_since(start) * 1e6);
+// ---- the step's scalars ---------------------------------------------------------------
+
+std::map<std::string, double> Engine::default_settings() const {
+  std::map<std::string, double> settings;
+  for (int i = 0; i < info_.num_settings; ++i) settings[info_.settings[i].name] = info_.settings[i].default_value;
+  return settings;
+}
+
+// The values derived from them (bias corrections, ...) are computed in the
+// train step itself (compiler/passes/Optimizers.h).
+std::vector<double> Engine::hyper_values(const std::map<std::string, double>& settings, uint64_t seed, double lr,
+                                         int64_t t) const {
+  std::vector<double> values;
+  for (int i = 0; i < info_.num_hypers; ++i) {
+    const std::string name = info_.hypers[i].name;
+    double v = 0;
+    if (name == "lr") v = lr;
+    else if (name == "step") v = double(t);
+    else if (name == "dropout_seed") v = double(mix(seed, uint64_t(t)) & 0xffffff);  // 24 bits, as the mask hashes them
+    else if (auto it = settings.find(name); it != settings.end()) v = it->second;
+    else throw std::logic_error("the runtime does not know the value '" + name + "'");
+    values.push_back(v);  // a double, as the pipeline's run-time scalars are (compiler/ir/IR.h)
   }
-  std::nth_element(times.begin(), times.begin() + calls / 2, times.end());
-  return times[size_t(calls / 2)];
+  return values;
 }
 
 }  // namespace nnc::rt

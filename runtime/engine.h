@@ -1,7 +1,8 @@
-// The generated program's engine: a model's weights, optimizer state and
-// input statistics; the calls into its compiled pipelines (a train step,
-// evaluation, prediction); its weights and checkpoint files. trainer.h is the
-// training loop over it, main.cpp the command line.
+// A model's engine: its weights, optimizer state and input statistics; the
+// calls into its compiled pipelines (a train step, evaluation, prediction);
+// its weights and checkpoint files. Every generated library holds it: the C
+// API (c_api.h) and the program's command line (trainer.h, commands.h) are
+// its two clients.
 #pragma once
 #include <array>
 #include <cmath>
@@ -19,8 +20,6 @@
 
 namespace nnc::rt {
 
-struct TrainOptions;  // trainer.h
-
 struct Metrics {
   double loss = 0;
   double accuracy = -1;  // < 0 where it does not apply
@@ -29,6 +28,11 @@ struct Metrics {
 
 // Training stopped because a value stopped being finite (the message says where).
 struct TrainingDiverged : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Training asked of a model compiled with --inference-only.
+struct NotCompiledForTraining : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
@@ -63,6 +67,7 @@ class Engine {
   explicit Engine(const ModelInfo& info);
 
   const ModelInfo& info() const { return info_; }
+  bool trains() const { return train_step_ != nullptr; }  // false: compiled with --inference-only
   int64_t input_size() const;     // values per sample
   int64_t target_size() const;    // target values per sample (1: a class label)
   int64_t output_size() const;    // prediction values per sample
@@ -71,6 +76,10 @@ class Engine {
   // The run-time settings this model has (lr, momentum, beta1, ...) with the
   // .nn file's defaults.
   std::map<std::string, double> default_settings() const;
+
+  // A param's values in row-major order (parameter_count of them), out or in.
+  void read_param(int param, float* values) const;
+  void write_param(int param, const float* values);
 
   // Weights: from the initialisers and a seed, or a safetensors file
   // (checked against the model: names, shapes, and the input statistics of a
@@ -83,6 +92,7 @@ class Engine {
   // input statistics when it has them.
   InitReport init_from(const std::string& path);
   bool has_standardizer() const { return !mean_.empty(); }
+  bool standardizes() const { return standardizes_; }  // the train section's standardize on
   void clear_standardizer() { mean_.clear(), std_.clear(), inv_std_.clear(); }
   // The params of a layer ("dense0") or the param of that name; throws
   // DataError naming the layers when there is none.
@@ -91,6 +101,7 @@ class Engine {
   // Standardisation (x - mean) / std with statistics of `train`; kept with the
   // weights. Without it (standardize off) inputs pass unchanged.
   void fit_standardizer(const Dataset& train);
+  void fit_standardizer(const float* inputs, int64_t count);
   void standardize(Dataset& d) const;
   void standardize_rows(float* x, int64_t count) const;
 
@@ -100,12 +111,13 @@ class Engine {
   // The loss and accuracy of d; with `confusion`, also counts every
   // prediction into it (class targets only).
   Metrics evaluate(const Dataset& d, int64_t batch, Confusion* confusion = nullptr);
-  // Predictions for `count` samples of input_size() values each.
+  // Predictions for `count` samples of input_size() values each (raw:
+  // standardised here), into `outputs` (count * output_size() values).
+  void predict(const float* inputs, int64_t count, float* outputs);
   std::vector<float> predict(const float* inputs, int64_t count);
-
-  // One train step on a batch held in the engine's buffers; for bench.
-  double bench_train_step(int64_t batch, int steps);
-  double bench_predict_latency_us(int calls);
+  // The mean loss of `count` raw samples and their targets (int32 class
+  // labels, or target_size() floats each).
+  float evaluate_batch(const float* inputs, const void* targets, int64_t count);
 
   // ---- what the training loop (trainer.cpp) drives ----
 
@@ -119,15 +131,17 @@ class Engine {
   Batch make_batch(int64_t size) const;
   // Copies samples index[first .. first+count) of d into the batch.
   void gather(const Dataset& d, const std::vector<int64_t>& index, int64_t first, int64_t count, Batch& batch) const;
-  // Training needs the step's outputs and the optimizer state; inference does not.
+  // Training needs the step's outputs and the optimizer state; inference
+  // does not. Throws NotCompiledForTraining for an --inference-only model.
   void ensure_training_state();
   // One train step on the batch; the updated weights and state become
   // current, except frozen params'.
   float step(Batch& batch, int64_t size, const std::vector<double>& hypers, const std::vector<bool>& frozen);
-  // The train step's scalars at a step (from 1) with a learning rate, and
-  // the schedule's learning rate of an epoch (trainer.cpp, beside the loop).
-  std::vector<double> hyper_values(const TrainOptions& o, double lr, int64_t step) const;
-  double scheduled_lr(const TrainOptions& o, int64_t epoch) const;
+  // The train step's scalars, in the pipeline's order, at step t (from 1):
+  // the learning rate, t, dropout's seed (from the run's seed and t) and the
+  // run-time settings.
+  std::vector<double> hyper_values(const std::map<std::string, double>& settings, uint64_t seed, double lr,
+                                   int64_t t) const;
   // Counts the right predictions of a batch (and into `confusion`).
   void accumulate_accuracy(const float* outputs, const Dataset& d, const std::vector<int64_t>& index, int64_t first,
                            int64_t count, int64_t& correct, Confusion* confusion) const;
@@ -146,16 +160,19 @@ class Engine {
 
  private:
   TensorFile weights_file() const;  // the params and the input statistics
+  const float* standardized(const float* inputs, int64_t count);
   void set_standardizer(std::vector<float> mean, std::vector<float> std_dev);
   void call(const PipelineInfo& p, const float* x, const void* t, int64_t batch, float* loss, float* output,
             const double* hypers, float* const* probes = nullptr);
 
   const ModelInfo& info_;
-  const PipelineInfo &predict_, &evaluate_, &train_step_, &probe_;
+  const PipelineInfo &predict_, &evaluate_;
+  const PipelineInfo *train_step_, *probe_;  // null: compiled with --inference-only
   const bool standardizes_;  // the model's train section: standardize on
   std::vector<AlignedVector<float>> params_, next_params_;  // ping-pong: a step reads one, writes the other
   std::vector<AlignedVector<float>> states_, next_states_;
   std::vector<float> mean_, std_, inv_std_;  // empty: no standardisation
+  AlignedVector<float> standardized_, scratch_out_;  // predict's and evaluate_batch's, reused
 };
 
 // "(v, v, ...)", as --trace prints vectors; "null" for a value that is not finite.

@@ -1,6 +1,7 @@
 // What nnc tells the runtime about a compiled model. nnc writes one of these
-// as C++ (model_info.cpp in the build directory of each program) and links
-// it with the runtime library; the runtime knows nothing else about the model.
+// as C++ (MODEL_model.cpp, with the C API's entry points, compiled into each
+// generated library as nnc_MODEL_model_info()); the runtime knows nothing
+// else about the model.
 #pragma once
 #include <cstdint>
 
@@ -65,6 +66,7 @@ struct ArgInfo {
 // buffers as halide_buffer_t*, scalars as pointers to their value. The
 // runtime finds each by its name (find_pipeline), the name
 // compiler/codegen/Lower.cpp gives it: predict, evaluate, train_step, probe.
+// Their symbols are nnc_MODEL_NAME_argv, so two models link into one program.
 struct PipelineInfo {
   const char* name;
   int (*call)(void** args);
@@ -82,6 +84,7 @@ struct TrainDefault {
 
 struct ModelInfo {
   const char* name;
+  const char* api_prefix;   // the C API's prefix: the library's name (fashion_mlp_create, ...)
   const char* source_file;
   int input_rank;           // per sample
   int64_t input_dims[4];
@@ -122,8 +125,7 @@ inline int64_t elements(const int64_t* dims, int rank) {
 // The pipeline of that name (runtime/model.cpp); a missing one is a
 // std::runtime_error naming the ones the model has.
 const PipelineInfo& find_pipeline(const ModelInfo& info, const char* name);
+// The same, or null: train_step and probe are absent with --inference-only.
+const PipelineInfo* find_pipeline_if(const ModelInfo& info, const char* name);
 
 }  // namespace nnc::rt
-
-// Defined in the generated model_info.cpp.
-extern "C" const nnc::rt::ModelInfo* nnc_model_info();

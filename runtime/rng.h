@@ -17,6 +17,15 @@
 
 namespace nnc::rt {
 
+// A well-mixed 64-bit value of two (splitmix64's finaliser): per-step and
+// per-sample seeds that need no generator state.
+inline uint64_t mix(uint64_t a, uint64_t b) {
+  uint64_t z = a * 0x9e3779b97f4a7c15ull + b + 0x632be59bd9b4e019ull;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
 class Rng {
 public:
     // splitmix64 turns any seed (even 0 or small consecutive seeds) into a

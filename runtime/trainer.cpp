@@ -24,49 +24,14 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-// A well-mixed 64-bit value of two (splitmix64's finaliser): per-step and
-// per-sample seeds that need no generator state.
-uint64_t mix(uint64_t a, uint64_t b) {
-  uint64_t z = a * 0x9e3779b97f4a7c15ull + b + 0x632be59bd9b4e019ull;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  return z ^ (z >> 31);
-}
-
 }  // namespace
 
-// ---- the step's scalars: the settings, the scheduled rate, the values derived from them ----
-
-std::map<std::string, double> Engine::default_settings() const {
-  std::map<std::string, double> settings;
-  for (int i = 0; i < info_.num_settings; ++i) settings[info_.settings[i].name] = info_.settings[i].default_value;
-  return settings;
-}
-
-double Engine::scheduled_lr(const TrainOptions& o, int64_t epoch) const {
+// The learning rate of an epoch (from 1) under the schedule.
+double scheduled_lr(const TrainOptions& o, int64_t epoch) {
   const double lr = o.settings.at("lr");
   if (o.schedule == "step") return lr * std::pow(o.schedule_gamma, double((epoch - 1) / o.schedule_every));
   if (o.schedule == "cosine") return lr * 0.5 * (1 + std::cos(M_PI * double(epoch - 1) / double(o.epochs)));
   return lr;
-}
-
-// The train step's scalars in the pipeline's order, by name: lr (as
-// scheduled), the step count t (from 1), dropout's seed, and the settings.
-// The values derived from them (bias corrections, ...) are computed in the
-// train step itself (compiler/passes/Optimizers.h).
-std::vector<double> Engine::hyper_values(const TrainOptions& o, double lr, int64_t t) const {
-  std::vector<double> values;
-  for (int i = 0; i < info_.num_hypers; ++i) {
-    const std::string name = info_.hypers[i].name;
-    double v = 0;
-    if (name == "lr") v = lr;
-    else if (name == "step") v = double(t);
-    else if (name == "dropout_seed") v = double(mix(o.seed, uint64_t(t)) & 0xffffff);  // 24 bits, as the mask hashes them
-    else if (auto it = o.settings.find(name); it != o.settings.end()) v = it->second;
-    else throw std::logic_error("the runtime does not know the value '" + name + "'");
-    values.push_back(v);  // a double, as the pipeline's run-time scalars are (compiler/ir/IR.h)
-  }
-  return values;
 }
 
 // ---- the loop ----------------------------------------------------------------------
@@ -173,7 +138,7 @@ int64_t TrainingLoop::train_epoch(int64_t epoch) {
   st_.order_rng = order_rng_.state();  // an interruption in this epoch resumes from its shuffle
   std::iota(order_.begin(), order_.end(), 0);
   if (o_.shuffle) order_rng_.shuffle(order_);
-  lr_ = engine_.scheduled_lr(o_, epoch);
+  lr_ = scheduled_lr(o_, epoch);
   start_ = Clock::now();
   for (auto& observer : observers_) observer->begin_epoch(epoch, data_.count);
   const int64_t resume_at = st_.next_sample;
@@ -213,7 +178,7 @@ void TrainingLoop::prepare_batch(int64_t epoch, int64_t first, int64_t size) {
 // The step, and its loss; training stops with TrainingDiverged, naming the
 // first value that is not finite, when it went wrong.
 float TrainingLoop::train_step(int64_t epoch, int64_t first, int64_t size) {
-  const float loss = engine_.step(buffers_, size, engine_.hyper_values(o_, lr_, ++st_.steps), o_.frozen);
+  const float loss = engine_.step(buffers_, size, engine_.hyper_values(o_.settings, o_.seed, lr_, ++st_.steps), o_.frozen);
   // Weights that stopped being finite show in the next step's loss; the
   // last step of an epoch is checked before anything is saved.
   const bool epoch_ends = first + size >= data_.count;

@@ -28,6 +28,9 @@ struct TrainOptions : TrainSettings {
   bool quiet = false;       // no per-epoch lines (grid search)
 };
 
+// The learning rate of an epoch (from 1) under the schedule (o.schedule).
+double scheduled_lr(const TrainOptions& o, int64_t epoch);
+
 // Trains on `train` (raw inputs: each batch is augmented, then
 // standardised), reporting `validation` and `test` (standardised) after
 // every epoch. Ctrl-C stops it after the batch it is in, with a checkpoint.

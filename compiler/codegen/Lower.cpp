@@ -177,9 +177,11 @@ std::vector<int> probed_values(const ir::Program& p) {
 }
 
 std::vector<PipelineIR> lower_program(const ir::Program& program, const Halide::Target& target,
-                                      std::ostream* schedule_log) {
+                                      std::ostream* schedule_log, bool inference_only) {
   std::vector<PipelineIR> pipelines;
   for (const char* name : {"predict", "evaluate", "train_step", "probe"}) {
+    const bool trains = std::string(name) == "train_step" || std::string(name) == "probe";
+    if (inference_only && trains) continue;
     if (schedule_log) *schedule_log << "pipeline " << name << "\n";
     pipelines.push_back(lower_pipeline(program, name, target, schedule_log));
   }

@@ -35,13 +35,15 @@ struct ArgRole {
 std::vector<int> probed_values(const ir::Program& program);
 
 struct PipelineIR {
-  std::string name;                    // predict, evaluate, train_step
+  std::string name;                    // predict, evaluate, train_step, probe
   Halide::Pipeline pipeline;
   std::vector<Halide::Argument> inputs;  // in ArgRole order (outputs follow)
   std::vector<ArgRole> roles;            // inputs, then outputs
 };
 
+// inference_only: predict and evaluate, without train_step and probe (the
+// training calls' pipelines).
 std::vector<PipelineIR> lower_program(const ir::Program& program, const Halide::Target& target,
-                                      std::ostream* schedule_log);
+                                      std::ostream* schedule_log, bool inference_only = false);
 
 }  // namespace nnc::codegen

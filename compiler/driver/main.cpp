@@ -1,6 +1,8 @@
-// nnc: compiles a .nn network into a program that trains and runs it.
+// nnc: compiles a .nn network into a program that trains and runs it, or a
+// library with a C API for other programs.
 //
 //   nnc model.nn -o model            # then ./model train | eval | predict | info
+//   nnc model.nn --lib -o out/model  # out/libmodel.a, libmodel.so, model.h, model.pc, ...
 //   nnc --emit=ast|ir|dot|grad|schedule|halide|asm model.nn
 //
 // The stages, in order (each printable with --emit):
@@ -12,6 +14,8 @@
 #include <Halide.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
@@ -32,8 +36,16 @@ int fail(const std::string& message) {
   return 1;
 }
 
-int compile(const std::string& file, const std::string& emit, const std::string& output,
-            const nnc::SemaOptions& options, const std::string& target_name, bool keep_temps) {
+// What the command line asks for beyond the file and its modules.
+struct Request {
+  std::string emit = "program";  // or a stage to print
+  std::string output;
+  std::string target = "host";
+  bool library = false, inference_only = false, keep_temps = false;
+};
+
+int compile(const std::string& file, const nnc::SemaOptions& options, const Request& r) {
+  const std::string& emit = r.emit;
   nnc::Diagnostics diags;
   auto report = [&] {
     diags.print(std::cerr);
@@ -71,9 +83,9 @@ int compile(const std::string& file, const std::string& emit, const std::string&
 
   Halide::Target target;
   try {
-    target = target_name == "host" ? Halide::get_host_target() : Halide::Target(target_name);
+    target = r.target == "host" ? Halide::get_host_target() : Halide::Target(r.target);
   } catch (const Halide::Error& e) {
-    return fail("unknown target '" + target_name + "'; use host or a Halide target such as x86-64-linux-avx2");
+    return fail("unknown target '" + r.target + "'; use host or a Halide target such as x86-64-linux-avx2");
   }
   char temp_template[] = "/tmp/nnc-XXXXXX";
   const char* temp = mkdtemp(temp_template);
@@ -82,20 +94,22 @@ int compile(const std::string& file, const std::string& emit, const std::string&
   int status = 0;
   try {
     std::ostringstream schedule_log;
-    auto pipelines = nnc::codegen::lower_program(*program, target, &schedule_log);
+    auto pipelines = nnc::codegen::lower_program(*program, target, &schedule_log, r.inference_only);
     if (emit == "schedule") {
       std::cout << schedule_log.str();
     } else if (emit == "halide" || emit == "asm") {
       std::cout << nnc::codegen::pipeline_text(pipelines, target, emit == "asm", work_dir);
+    } else if (r.library) {
+      nnc::codegen::emit_library(*program, pipelines, {r.output, work_dir, target, r.inference_only});
     } else {
-      nnc::codegen::emit_program(*program, pipelines, {output, work_dir, target});
+      nnc::codegen::emit_program(*program, pipelines, {r.output, work_dir, target, r.inference_only});
     }
   } catch (const Halide::Error& e) {
     status = fail(std::string("Halide: ") + e.what());
   } catch (const std::exception& e) {
     status = fail(e.what());
   }
-  if (keep_temps) std::cerr << "nnc: intermediate files kept in " << work_dir << "\n";
+  if (r.keep_temps) std::cerr << "nnc: intermediate files kept in " << work_dir << "\n";
   else fs::remove_all(work_dir);
   return status;
 }
@@ -104,29 +118,44 @@ int compile(const std::string& file, const std::string& emit, const std::string&
 
 int main(int argc, char** argv) {
   CLI::App app{"nnc: compiles a .nn network into a standalone program that trains and runs it"};
-  std::string file, output, emit = "program", target = "host", model_name;
+  std::string file, model_name;
+  Request r;
   std::vector<std::string> include_dirs;
-  bool keep_temps = false;
   app.add_option("file", file, "the .nn file")->required();
-  app.add_option("-o,--output", output, "the program to write (default: the file's name without .nn)");
-  app.add_option("--emit", emit, "print a stage instead of writing a program")
+  app.add_option("-o,--output", r.output,
+                 "the program to write, or with --lib DIR/NAME (default: the file's name without .nn)");
+  app.add_flag("--lib", r.library,
+               "write a library instead: DIR/libNAME.a, libNAME.so, NAME.h (its C API, every function NAME_...), "
+               "NAME.pc, NAME-shared.pc, NAME-config.cmake");
+  app.add_flag("--inference-only", r.inference_only, "leave out training: predict and evaluate only, a smaller library");
+  app.add_option("--emit", r.emit, "print a stage instead of writing a program")
       ->check(CLI::IsMember({"program", "ast", "ir", "dot", "grad", "schedule", "halide", "asm"}));
   app.add_option("-I,--include", include_dirs, "a directory to search for imported modules (after the stdlib)");
   app.add_option("--model", model_name, "the model to compile when the file has several");
-  app.add_option("--target", target, "Halide target: host (this CPU) or e.g. x86-64-linux-avx2");
-  app.add_flag("--keep-temps", keep_temps, "keep the intermediate files (pipelines, model_info.cpp)");
+  app.add_option("--target", r.target, "Halide target: host (this CPU) or e.g. x86-64-linux-avx2");
+  app.add_flag("--keep-temps", r.keep_temps, "keep the intermediate files (pipelines, NAME_model.cpp)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
-  if (output.empty()) output = fs::path(file).stem().string();
+  if (r.output.empty()) r.output = fs::path(file).stem().string();
+  if (r.library) {
+    // The name prefixes every function of the C API: it must be a C identifier.
+    const std::string name = fs::path(r.output).filename().string();
+    const bool identifier = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0])) &&
+                            std::all_of(name.begin(), name.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+    if (!identifier)
+      return fail("--lib -o " + r.output + ": the library's name '" + name +
+                  "' prefixes its C functions, so it must be a C identifier (letters, digits and _, not first a "
+                  "digit); e.g. -o " + (fs::path(r.output).parent_path() / "my_model").string());
+  }
   nnc::SemaOptions options;
   options.search_path.push_back(nnc::codegen::default_stdlib_dir());
   for (const std::string& dir : include_dirs) options.search_path.push_back(dir);
   options.model_name = model_name;
   try {
-    return compile(file, emit, output, options, target, keep_temps);
+    return compile(file, options, r);
   } catch (const std::exception& e) {
     // A bug in nnc, not in the user's file: still one line and a status.
     return fail(std::string("internal error: ") + e.what() + " (please report it with the .nn file)");

@@ -1,4 +1,4 @@
-# Unit tests of the runtime support library (nnc_runtime_support, defined in
+# Unit tests of the runtime's parts that need no compiled model (defined in
 # runtime/CMakeLists.txt): datasets, safetensors, progress, RNG,
 # augmentation, metrics, the train settings' table, ModelInfo look-ups.
 # The top-level CMakeLists has already run find_package(GTest) and
@@ -21,5 +21,5 @@ add_executable(nnc_runtime_tests
   ${NNC_ROOT}/test/unit/test_train_settings.cpp
   ${NNC_ROOT}/test/unit/test_model_info.cpp
 )
-target_link_libraries(nnc_runtime_tests PRIVATE nnc_runtime_support GTest::gtest_main)
+target_link_libraries(nnc_runtime_tests PRIVATE nnc_runtime_cli GTest::gtest_main)
 gtest_discover_tests(nnc_runtime_tests)

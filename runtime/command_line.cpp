@@ -11,12 +11,18 @@
 //   ./model info
 //   ./model bench   [--batch B] [--steps N] [--repeats R] [--threads T]
 //
+// The program is the model's library with this command line: nnc writes a
+// main() that calls run_command_line with the model's ModelInfo.
+//
 // Defaults come from the .nn file's train section; flags override them.
 // A failure prints one line, `MODEL: error: what, where, what to do`, and
 // exits with status 1; files already saved are never left half-written.
 // Ctrl-C during training saves a checkpoint and exits with status 130.
+#include "runtime/command_line.h"
+
 #include <CLI/CLI.hpp>
 #include <HalideRuntime.h>
+#include <malloc.h>
 
 #include <cstdio>
 
@@ -61,14 +67,22 @@ int run(const ModelInfo& info, int argc, char** argv) {
 }
 
 }  // namespace
-}  // namespace nnc::rt
 
-int main(int argc, char** argv) {
-  const nnc::rt::ModelInfo& info = *nnc_model_info();
+int run_command_line(const ModelInfo& info, int argc, char** argv) {
+  // Each pipeline call allocates its intermediate buffers (megabytes for
+  // images). Served from the heap instead of fresh mmaps (and never trimmed
+  // back), they are reused by the next step with no page faults. A cache of
+  // our own behind halide_malloc was tried: its lock made the many small
+  // per-task allocations of the MLP 23% slower. The program's choice, not
+  // the library's: a library leaves its host's allocator alone.
+  mallopt(M_MMAP_THRESHOLD, 1 << 30);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
   try {
-    return nnc::rt::run(info, argc, argv);
+    return run(info, argc, argv);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s: error: %s\n", info.name, e.what());
     return 1;
   }
 }
+
+}  // namespace nnc::rt
