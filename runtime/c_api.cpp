@@ -39,6 +39,7 @@ class Model {
   Status guarded(const char* function, Status data_error, Body&& body);
   Status fail(const char* function, Status status, const std::string& message);
   Status check_batch(const char* function, const float* inputs, const void* targets, int64_t count);
+  Status check_statistics(const char* function);
 
   Engine engine_;
   uint64_t seed_;
@@ -124,6 +125,7 @@ Status Model::load_weights(const char* path) {
 
 Status Model::save_weights(const char* path) {
   if (!path) return fail("save_weights", kNull, "path is NULL");
+  if (Status s = check_statistics("save_weights"); s != kOk) return s;
   return guarded("save_weights", kFile, [&] {
     engine_.save_weights(path);  // written beside it, then renamed: never half a file
     return kOk;
@@ -164,6 +166,17 @@ Status Model::set_param(const char* name, const float* values, int64_t length) {
   });
 }
 
+// A model with `standardize on` scales every input by statistics of the
+// training data; without them its calls would quietly compute on unscaled inputs.
+Status Model::check_statistics(const char* function) {
+  if (!engine_.standardizes() || engine_.has_standardizer()) return kOk;
+  const std::string prefix = engine_.info().api_prefix;
+  return fail(function, kNotReady, "model '" + std::string(engine_.info().name) +
+                                       "' standardises its inputs (standardize on) and has no input statistics yet; "
+                                       "call " + prefix + "_fit_input_statistics with the training inputs, or " +
+                                       prefix + "_load_weights");
+}
+
 // The arguments every batch call shares: pointers, a count, finite inputs,
 // targets that are classes of the model or finite values.
 Status Model::check_batch(const char* function, const float* inputs, const void* targets, int64_t count) {
@@ -194,12 +207,14 @@ Status Model::check_batch(const char* function, const float* inputs, const void*
 
 Status Model::predict(const float* inputs, int64_t count, float* outputs, int64_t outputs_length) {
   if (Status s = check_batch("predict", inputs, inputs, count); s != kOk) return s;
+  if (Status s = check_statistics("predict"); s != kOk) return s;
   if (!outputs) return fail("predict", kNull, "outputs is NULL");
   const int64_t needed = count * engine_.output_size();
   if (outputs_length < needed)
     return fail("predict", kSize, "outputs holds " + count_text(outputs_length, "float") + "; " +
-                                      count_text(count, "sample") + " need " + std::to_string(needed) + " (" +
-                                      std::to_string(engine_.output_size()) + " per sample)");
+                                      count_text(count, "sample") + (count == 1 ? " needs " : " need ") +
+                                      std::to_string(needed) + " (" + std::to_string(engine_.output_size()) +
+                                      " per sample)");
   return guarded("predict", kValue, [&] {
     engine_.predict(inputs, count, outputs);
     return kOk;
@@ -208,6 +223,7 @@ Status Model::predict(const float* inputs, int64_t count, float* outputs, int64_
 
 Status Model::evaluate(const float* inputs, const void* targets, int64_t count, float* loss) {
   if (Status s = check_batch("evaluate", inputs, targets, count); s != kOk) return s;
+  if (Status s = check_statistics("evaluate"); s != kOk) return s;
   if (!loss) return fail("evaluate", kNull, "loss is NULL");
   return guarded("evaluate", kValue, [&] {
     *loss = engine_.evaluate_batch(inputs, targets, count);
@@ -221,6 +237,7 @@ Status Model::train_step(const float* inputs, const void* targets, int64_t count
                                                 "' was compiled with --inference-only; compile it without "
                                                 "--inference-only to train it");
   if (Status s = check_batch("train_step", inputs, targets, count); s != kOk) return s;
+  if (Status s = check_statistics("train_step"); s != kOk) return s;
   if (!loss) return fail("train_step", kNull, "loss is NULL");
   return guarded("train_step", kValue, [&] {
     engine_.ensure_training_state();
@@ -231,12 +248,15 @@ Status Model::train_step(const float* inputs, const void* targets, int64_t count
     else std::copy_n(static_cast<const float*>(targets), count * engine_.target_size(), batch_.t.begin());
     const std::vector<double> hypers = engine_.hyper_values(settings_, seed_, settings_.at("lr"), steps_ + 1);
     *loss = engine_.step(batch_, count, hypers, frozen_);
-    if (std::isfinite(*loss)) {
+    // Every step's weights are checked (about 2% of an MLP's step): a step
+    // that made one not finite is undone now, not found steps later.
+    if (std::isfinite(*loss) && engine_.first_non_finite_param() < 0) {
       ++steps_;
       return kOk;
     }
     const std::string where = engine_.where_not_finite(batch_, count, frozen_);  // also undoes the step
-    return fail("train_step", kDiverged, std::string("the loss is ") + (std::isnan(*loss) ? "nan" : "inf") + where +
+    const std::string loss_text = std::isfinite(*loss) ? number_text(*loss, 6, "") : std::isnan(*loss) ? "nan" : "inf";
+    return fail("train_step", kDiverged, "the loss is " + loss_text + where +
                                              "; the step was undone: lower the learning rate (lr)");
   });
 }

@@ -27,6 +27,7 @@ enum Status : int {
   kDiverged = 7,     // the train step's loss is not finite; the step was undone
   kMemory = 8,       // out of memory
   kInternal = 9,     // a compiled pipeline failed: a bug in nnc
+  kNotReady = 10,    // the model standardises its inputs and has no statistics yet
 };
 
 // A handle: the engine and a training run's state (its seed, the steps

@@ -22,6 +22,7 @@
 
 #include "compiler/codegen/Emit.h"
 #include "compiler/codegen/Lower.h"
+#include "compiler/codegen/Toolchain.h"
 #include "compiler/frontend/Sema.h"
 #include "compiler/passes/Autodiff.h"
 #include "compiler/passes/DeadCode.h"
@@ -121,7 +122,7 @@ int main(int argc, char** argv) {
   std::string file, model_name;
   Request r;
   std::vector<std::string> include_dirs;
-  app.add_option("file", file, "the .nn file")->required();
+  app.add_option("file", file, "the .nn file");
   app.add_option("-o,--output", r.output,
                  "the program to write, or with --lib DIR/NAME (default: the file's name without .nn)");
   app.add_flag("--lib", r.library,
@@ -134,11 +135,20 @@ int main(int argc, char** argv) {
   app.add_option("--model", model_name, "the model to compile when the file has several");
   app.add_option("--target", r.target, "Halide target: host (this CPU) or e.g. x86-64-linux-avx2");
   app.add_flag("--keep-temps", r.keep_temps, "keep the intermediate files (pipelines, NAME_model.cpp)");
+  bool print_toolchain = false;
+  app.add_flag("--toolchain", print_toolchain, "print where nnc finds its compiler, runtime, headers and stdlib, and exit");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
+  if (print_toolchain) {
+    const nnc::codegen::Toolchain& t = nnc::codegen::toolchain();
+    std::cout << "c++: " << t.cxx << "\nruntime: " << t.runtime_dir << "\ninclude: " << t.include_dir
+              << "\nstdlib: " << t.stdlib_dir << "\n";
+    return 0;
+  }
+  if (file.empty()) return fail("no .nn file given; usage: nnc MODEL.nn [-o OUTPUT] (nnc --help lists the options)");
   if (r.output.empty()) r.output = fs::path(file).stem().string();
   if (r.library) {
     // The name prefixes every function of the C API: it must be a C identifier.

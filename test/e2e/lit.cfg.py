@@ -14,6 +14,7 @@ nnc = os.path.abspath(os.environ.get("NNC_BIN", os.path.join(root, "build", "com
 # Scratch files go to the build tree, not next to the tests.
 config.test_exec_root = os.path.join(os.path.dirname(os.path.dirname(nnc)), "test", "e2e-output")
 config.substitutions.append(("%nnc", nnc))
+config.substitutions.append(("%builddir", os.path.dirname(os.path.dirname(nnc))))
 config.substitutions.append(("%examples", os.path.join(root, "examples")))
 config.substitutions.append(("%inputs", os.path.join(os.path.dirname(__file__), "Inputs")))
 config.substitutions.append(("%python", os.path.join(root, ".venv", "bin", "python")))

@@ -25,3 +25,17 @@ def read_metadata(path):
     blob = open(path, "rb").read()
     (n,) = struct.unpack("<Q", blob[:8])
     return json.loads(blob[8 : 8 + n]).get("__metadata__", {})
+
+
+def write_safetensors(path, tensors, metadata=None):
+    """Writes TENSORS (name -> float32 array) as a safetensors file."""
+    header, data = {}, b""
+    if metadata:
+        header["__metadata__"] = metadata
+    for name, array in tensors.items():
+        raw = np.ascontiguousarray(array, dtype="<f4").tobytes()
+        header[name] = {"dtype": "F32", "shape": list(array.shape), "data_offsets": [len(data), len(data) + len(raw)]}
+        data += raw
+    text = json.dumps(header).encode()
+    with open(path, "wb") as f:
+        f.write(struct.pack("<Q", len(text)) + text + data)
