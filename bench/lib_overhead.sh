@@ -5,10 +5,10 @@
 #   bench/lib_overhead.sh [REPEATS]     REPEATS: alternating runs of each (default 7)
 #
 # For fashion_mlp and fashion_lenet: batch-1 predict latency (median of 2000
-# calls after 200 of warm-up) through the C API (bench/lib_predict.c linked
-# with the static library) against `./NAME bench`'s predict_latency_us, the
-# same calls' path in the program, at THREADS threads (default 2), runs
-# alternating; then the sizes of the static and shared libraries (full and
+# calls after 200 of warm-up, inputs standardised as both models do) through
+# the C API (bench/lib_predict.c linked with the static library) against
+# `./NAME bench`'s predict_latency_us, the same calls' path in the program,
+# at THREADS threads (default 2), runs alternating; then the sizes of the static and shared libraries (full and
 # --inference-only) and of the inference-only C program linked statically
 # from its .a, stripped.
 set -euo pipefail

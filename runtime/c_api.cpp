@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "runtime/engine.h"
+#include "runtime/finite.h"
 
 namespace nnc::rt::c_api {
 
@@ -40,6 +41,7 @@ class Model {
   Status fail(const char* function, Status status, const std::string& message);
   Status check_batch(const char* function, const float* inputs, const void* targets, int64_t count);
   Status check_statistics(const char* function);
+  Status find_param_buffer(const char* function, const char* name, const void* values, int64_t length, int* param);
 
   Engine engine_;
   uint64_t seed_;
@@ -72,13 +74,6 @@ std::string param_names(const ModelInfo& info) {
   return s;
 }
 
-// The first value of v[0..n) that is not finite, or -1.
-int64_t first_non_finite(const float* v, int64_t n) {
-  for (int64_t i = 0; i < n; ++i)
-    if (!std::isfinite(v[i])) return i;
-  return -1;
-}
-
 std::string count_text(int64_t n, const char* one) { return std::to_string(n) + " " + one + (n == 1 ? "" : "s"); }
 
 }  // namespace
@@ -100,7 +95,6 @@ Status Model::fail(const char* function, Status status, const std::string& messa
 template <class Body>
 Status Model::guarded(const char* function, Status data_error, Body&& body) {
   try {
-    error_.clear();
     return body();
   } catch (const DataError& e) {
     return fail(function, data_error, e.what());
@@ -132,38 +126,36 @@ Status Model::save_weights(const char* path) {
   });
 }
 
-Status Model::get_param(const char* name, float* values, int64_t length) {
-  if (!name || !values) return fail("get_param", kNull, !name ? "name is NULL" : "values is NULL");
+// get_param's and set_param's arguments: a parameter of the model, a buffer of its size.
+Status Model::find_param_buffer(const char* function, const char* name, const void* values, int64_t length,
+                                int* param) {
+  if (!name || !values) return fail(function, kNull, !name ? "name is NULL" : "values is NULL");
   const ParamInfo* p = find_param(engine_.info(), name);
   if (!p)
-    return fail("get_param", kName, "model '" + std::string(engine_.info().name) + "' has no parameter '" + name +
-                                         "'; its parameters are " + param_names(engine_.info()));
+    return fail(function, kName, "model '" + std::string(engine_.info().name) + "' has no parameter '" + name +
+                                     "'; its parameters are " + param_names(engine_.info()));
   const int64_t n = elements(p->dims, p->rank);
   if (length != n)
-    return fail("get_param", kSize, "'" + std::string(name) + "' has " + count_text(n, "value") + " (shape " +
-                                        shape_text(p->dims, p->rank) + "), the buffer " + std::to_string(length));
-  return guarded("get_param", kValue, [&] {
-    engine_.read_param(int(p - engine_.info().params), values);
-    return kOk;
-  });
+    return fail(function, kSize, "'" + std::string(name) + "' has " + count_text(n, "value") + " (shape " +
+                                     shape_text(p->dims, p->rank) + "), the buffer " + std::to_string(length));
+  *param = int(p - engine_.info().params);
+  return kOk;
+}
+
+Status Model::get_param(const char* name, float* values, int64_t length) {
+  int param = 0;
+  if (Status s = find_param_buffer("get_param", name, values, length, &param); s != kOk) return s;
+  engine_.read_param(param, values);
+  return kOk;
 }
 
 Status Model::set_param(const char* name, const float* values, int64_t length) {
-  if (!name || !values) return fail("set_param", kNull, !name ? "name is NULL" : "values is NULL");
-  const ParamInfo* p = find_param(engine_.info(), name);
-  if (!p)
-    return fail("set_param", kName, "model '" + std::string(engine_.info().name) + "' has no parameter '" + name +
-                                         "'; its parameters are " + param_names(engine_.info()));
-  const int64_t n = elements(p->dims, p->rank);
-  if (length != n)
-    return fail("set_param", kSize, "'" + std::string(name) + "' has " + count_text(n, "value") + " (shape " +
-                                        shape_text(p->dims, p->rank) + "), the buffer " + std::to_string(length));
-  if (int64_t bad = first_non_finite(values, n); bad >= 0)
+  int param = 0;
+  if (Status s = find_param_buffer("set_param", name, values, length, &param); s != kOk) return s;
+  if (int64_t bad = first_non_finite(values, length); bad >= 0)
     return fail("set_param", kValue, "value " + std::to_string(bad) + " of '" + name + "' is not finite; nothing was set");
-  return guarded("set_param", kValue, [&] {
-    engine_.write_param(int(p - engine_.info().params), values);
-    return kOk;
-  });
+  engine_.write_param(param, values);
+  return kOk;
 }
 
 // A model with `standardize on` scales every input by statistics of the

@@ -6,11 +6,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstring>
 #include <numeric>
 #include <sstream>
 #include <stdexcept>
 
+#include "runtime/finite.h"
 #include "runtime/rng.h"
 #include "runtime/train_settings.h"
 
@@ -370,17 +370,8 @@ std::string Engine::where_not_finite(Batch& batch, int64_t size, const std::vect
 }
 
 int Engine::first_non_finite_param() const {
-  for (size_t i = 0; i < params_.size(); ++i) {
-    // inf and nan are the floats whose exponent bits are all set; an OR over
-    // integers vectorises where std::isfinite does not.
-    uint32_t all_set = 0;
-    for (float v : params_[i]) {
-      uint32_t bits;
-      std::memcpy(&bits, &v, sizeof bits);
-      all_set |= uint32_t((bits & 0x7f800000u) == 0x7f800000u);
-    }
-    if (all_set) return int(i);
-  }
+  for (size_t i = 0; i < params_.size(); ++i)
+    if (first_non_finite(params_[i].data(), int64_t(params_[i].size())) >= 0) return int(i);
   return -1;
 }
 
@@ -395,8 +386,11 @@ std::string Engine::format_weights() const {
 // The raw inputs, standardised into the engine's buffer, or as they are.
 const float* Engine::standardized(const float* inputs, int64_t count) {
   if (mean_.empty()) return inputs;
-  standardized_.assign(inputs, inputs + count * input_size());
-  standardize_rows(standardized_.data(), count);
+  const int64_t n = input_size();
+  standardized_.resize(size_t(count * n));
+  for (int64_t s = 0; s < count; ++s)  // one pass: a copy would be a second
+    for (int64_t k = 0; k < n; ++k)
+      standardized_[size_t(s * n + k)] = (inputs[s * n + k] - mean_[size_t(k)]) * inv_std_[size_t(k)];
   return standardized_.data();
 }
 

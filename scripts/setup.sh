@@ -16,6 +16,8 @@ APT_PACKAGES=(
   libcli11-dev nlohmann-json3-dev       # command lines; safetensors headers, JSON logs
   libgtest-dev llvm-14-tools            # GoogleTest; FileCheck, not, count
   dataset-fashion-mnist                 # /usr/share/datasets/fashion-mnist
+  pocl-opencl-icd ocl-icd-libopencl1    # OpenCL on the CPU: the GPU schedules' tests
+  pkg-config                            # the generated libraries' .pc files, in the tests
 )
 if [[ "${NNC_WITH_BENCH:-0}" == 1 ]]; then
   # The PyTorch baseline of bench/, with OpenBLAS built for OpenMP.
