@@ -1,5 +1,7 @@
 #include "compiler/codegen/Schedule.h"
 
+#include <optional>
+
 namespace nnc::codegen {
 namespace {
 
@@ -390,6 +392,99 @@ void place_value(Context& cx, int id, bool is_output) {
   }
 }
 
+// ---- the GPU policy ------------------------------------------------------------------
+//
+// Blocks and threads where the CPU has parallel loops and vectors: every
+// stage of a materialised value (its definition and each update, over the
+// update's pure variables) is tiled into 16 x 16 threads over its two
+// innermost dimensions (features x rows, or columns x rows of an image),
+// the rest in blocks; a scalar runs on one GPU thread. A matrix product or
+// convolution keeps its running sum in a register of the thread that
+// computes the value it is fused into. Correct on every GPU back end
+// (CUDA, and OpenCL on PoCL in the tests); shared-memory staging and block
+// reductions are not there yet (see docs/language.md, the GPU section).
+
+constexpr int kGpuThreads = 16;  // per block dimension: 16 x 16 = 256 threads
+
+// The update's pure variables: those it writes at f(v) (not a reduction's).
+std::vector<Var> update_pure_vars(const Func& f, int update) {
+  std::vector<Var> pure;
+  for (const Halide::Expr& e : f.update_args(update))
+    if (const auto* v = e.as<Halide::Internal::Variable>())
+      for (const Var& arg : f.args())
+        if (arg.name() == v->name) pure.push_back(arg);
+  return pure;
+}
+
+// Tiles a stage over `v` (innermost first) into blocks and threads; returns
+// the innermost thread variable, or nothing for a single thread.
+std::optional<Var> gpu_tile_stage(Halide::Stage s, const std::vector<Var>& v) {
+  if (v.empty()) {
+    s.gpu_single_thread();
+    return std::nullopt;
+  }
+  Var bx("bx"), by("by"), tx("tx"), ty("ty");
+  if (v.size() == 1) {
+    s.gpu_tile(v[0], bx, tx, kGpuThreads * kGpuThreads, TailStrategy::GuardWithIf);
+    return tx;
+  }
+  s.gpu_tile(v[0], v[1], bx, by, tx, ty, kGpuThreads, kGpuThreads, TailStrategy::GuardWithIf);
+  if (v.size() > 2) {  // channels x batch, and further dims: one block dimension
+    Var rest = v[2];
+    for (size_t d = 3; d < v.size(); ++d) {
+      Var fused("fused_" + std::to_string(d));
+      s.fuse(rest, v[d], fused);
+      rest = fused;
+    }
+    s.gpu_blocks(rest);
+  }
+  return tx;
+}
+
+// Every stage of a Func computed into its own buffer, on the GPU.
+std::optional<Var> gpu_tile_func(Func f) {
+  f.compute_root();
+  std::optional<Var> thread = gpu_tile_stage(f, f.args());
+  for (int u = 0; u < f.num_update_definitions(); ++u) gpu_tile_stage(f.update(u), update_pure_vars(f, u));
+  return thread;
+}
+
+void gpu_place_value(Context& cx, int id, bool) {
+  const ir::Node& n = cx.p.graph.node(id);
+  const ir::Lowered& l = cx.funcs.at(id);
+  if (std::optional<Var> thread = gpu_tile_func(l.value)) cx.tile_loop[id] = *thread;
+  if (ir::op_def(n.op).schedule == Schedule::KernelGrad) {
+    // The batch's sum (the update) runs in each thread of the kernel
+    // gradient; each image's product is summed where the sum needs it.
+    Func(l.accumulator).compute_at(l.value, l.batch.x);
+    cx.note(id, "one GPU thread per kernel tap x channel pair (16 x 16 blocks), summing over the batch and its positions");
+  } else {
+    cx.note(id, n.type.rank() == 0 ? "one GPU thread"
+                                   : "GPU blocks of 16 x 16 threads over its two innermost dimensions, one value each");
+  }
+}
+
+void gpu_place_product(Context& cx, int id, int home) {
+  const ir::Node& n = cx.p.graph.node(id);
+  auto thread = cx.tile_loop.find(home);
+  if (thread == cx.tile_loop.end()) throw std::runtime_error("a product without a GPU thread to live in");
+  Func(cx.funcs.at(id).accumulator).compute_at(cx.funcs.at(home).value, thread->second);
+  if (cx.log) {
+    *cx.log << "  %" << id << " " << ir::op_name(n.op) << ": accumulates in a register of each GPU thread of %" << home;
+    if (home != id) *cx.log << " (fused: its epilogue is inlined there)";
+    *cx.log << "\n";
+  }
+}
+
+void gpu_place_helper(Context& cx, int id, const ir::Helper& h) {
+  gpu_tile_func(h.func);
+  if (cx.log)
+    *cx.log << "  %" << id << " " << ir::op_name(cx.p.graph.node(id).op) << ": helper " << Func(h.func).name() << " ("
+            << h.what << "): computed once on the GPU, 16 x 16 threads per block\n";
+}
+
+// ---- the policies ----------------------------------------------------------------------
+
 // How a target places each kind of Func once step 1 has chosen what is
 // materialised. The policy of a target, one function per kind of Func:
 struct TargetPolicy {
@@ -398,12 +493,12 @@ struct TargetPolicy {
   void (*helper)(Context&, int id, const ir::Helper&);
 };
 
-// The one place a target chooses its policy. Every target is scheduled as a
-// CPU today; a GPU target gets a second TargetPolicy here (blocks and
-// threads where the CPU has parallel loops and vectors).
-const TargetPolicy& policy_for(const Halide::Target&) {
+// The one place a target chooses its policy: a GPU feature (CUDA, OpenCL)
+// gets blocks and threads, every other target the CPU's tiles and vectors.
+const TargetPolicy& policy_for(const Halide::Target& target) {
   static const TargetPolicy cpu{place_value, schedule_product, place_helper};
-  return cpu;
+  static const TargetPolicy gpu{gpu_place_value, gpu_place_product, gpu_place_helper};
+  return target.has_gpu_feature() ? gpu : cpu;
 }
 
 }  // namespace

@@ -29,6 +29,15 @@
 
 namespace nnc::test {
 
+// The target the models are compiled for: the host, or the host with
+// OpenCL, whose GPU schedules run on PoCL (the CPU as an OpenCL device).
+// Set per test by the parametrized suites (test_scheduled_gradients.cpp).
+inline Halide::Target& scheduled_target() {
+  static Halide::Target target = Halide::get_host_target();
+  return target;
+}
+inline bool scheduled_for_gpu() { return scheduled_target().has_gpu_feature(); }
+
 class ScheduledModel {
  public:
   using Values = std::vector<float>;
@@ -131,6 +140,7 @@ class ScheduledModel {
       Halide::Buffer<>& b = buffers.back();
       EXPECT_EQ(size_t(b.number_of_elements()), count) << "values for %" << node;
       if (size_t(b.number_of_elements()) == count) std::memcpy(b.data(), values, b.size_in_bytes());
+      b.set_host_dirty();  // a GPU pipeline copies it to the device
     };
 
     using K = codegen::ArgRole::Kind;
@@ -163,6 +173,7 @@ class ScheduledModel {
     }
     int status = callable->second.call_argv_fast(int(argv.size()), argv.data());
     EXPECT_EQ(status, 0) << name << " failed";
+    for (const auto& [role, k] : outputs) buffers[k].copy_to_host();  // from the GPU; a no-op on the CPU
 
     Result r;
     r.new_params.resize(p.params.size());
@@ -198,7 +209,7 @@ class ScheduledModel {
  private:
   int leaf(Op op, ir::Type type, const std::string& name) { return p.graph.add_leaf(op, std::move(type), name, {}); }
 
-  Halide::Target target_ = Halide::get_host_target();
+  Halide::Target target_ = scheduled_target();
   std::string log_;
   std::map<std::string, codegen::PipelineIR> pipelines_;
   std::map<std::string, Halide::Callable> callables_;

@@ -24,6 +24,11 @@
 // and a last test checks that together they hold every op with a gradient
 // rule and every schedule kind.
 //
+// Every test runs twice: for the host CPU (/cpu) and for the host with
+// OpenCL (/opencl), whose GPU schedules (blocks and threads) run on PoCL,
+// the CPU as an OpenCL device, so GPU schedules are checked without a GPU.
+// The schedule-text assertions are each target's own.
+//
 // Finite differences: a step h on one parameter element, the loss read in
 // f32 from the pipeline, so each difference carries about ulp(loss) / 2h of
 // rounding: h = 1e-3 (1e-2 for the MLP, whose loss, ~2.3, is larger). Every
@@ -56,6 +61,20 @@ using nnc::ir::Schedule;
 using nnc::test::random_values;
 using nnc::test::ScheduledModel;
 using Values = std::vector<float>;
+
+// The suite's parameter: the target every ScheduledModel of a test compiles for.
+class ScheduledGradients : public ::testing::TestWithParam<const char*> {
+ protected:
+  void SetUp() override {
+    Halide::Target host = Halide::get_host_target();
+    nnc::test::scheduled_target() = std::string(GetParam()) == "opencl" ? host.with_feature(Halide::Target::OpenCL) : host;
+  }
+  void TearDown() override { nnc::test::scheduled_target() = Halide::get_host_target(); }
+  static bool gpu() { return nnc::test::scheduled_for_gpu(); }
+};
+
+INSTANTIATE_TEST_SUITE_P(Targets, ScheduledGradients, ::testing::Values("cpu", "opencl"),
+                         [](const ::testing::TestParamInfo<const char*>& info) { return std::string(info.param); });
 
 constexpr double kKinkMargin = 0.02;  // how far relu inputs stay from 0
 
@@ -236,15 +255,22 @@ std::map<int, std::vector<double>> reference_forward(const ScheduledModel& m) {
   return v;
 }
 
-TEST(ScheduledGradients, MlpClassifier) {
+TEST_P(ScheduledGradients, MlpClassifier) {
   Mlp mlp;
   mlp.prepare(9);  // 9 rows: a tile of 4 rows is left partial
   ScheduledModel& m = mlp.m;
   const std::map<int, std::vector<double>> ref = reference_forward(m);
   ASSERT_NO_FATAL_FAILURE(
       expect_away_from_kink(Values(ref.at(mlp.pre_relu).begin(), ref.at(mlp.pre_relu).end()), "relu input"));
-  EXPECT_SCHEDULED(m, "train_step", "matmul: accumulates in the register tile");
-  EXPECT_SCHEDULED(m, "train_step", "matmul_tn: accumulates in the register tile");
+  if (gpu()) {
+    EXPECT_SCHEDULED(m, "train_step", "matmul: accumulates in a register of each GPU thread");
+    EXPECT_SCHEDULED(m, "train_step", "GPU blocks of 16 x 16 threads");
+    EXPECT_SCHEDULED(m, "train_step", "cross_entropy: materialised");
+    EXPECT_SCHEDULED(m, "train_step", "one GPU thread");  // the loss, a scalar
+  } else {
+    EXPECT_SCHEDULED(m, "train_step", "matmul: accumulates in the register tile");
+    EXPECT_SCHEDULED(m, "train_step", "matmul_tn: accumulates in the register tile");
+  }
   EXPECT_SCHEDULED(m, "train_step", "transpose: materialised (its op is always materialised)");
   EXPECT_SCHEDULED(m, "train_step", "bias_grad: materialised (its op is always materialised)");
   EXPECT_SCHEDULED(m, "train_step", "cross_entropy_grad: materialised (its op is always materialised)");
@@ -255,7 +281,7 @@ TEST(ScheduledGradients, MlpClassifier) {
 // The probe pipeline's values (every forward value, for the runtime's
 // search for the first non-finite one) against the reference loop, and its
 // last value, the softmax, against the predict pipeline's output.
-TEST(ScheduledGradients, ProbeMatchesReferenceAndPredict) {
+TEST_P(ScheduledGradients, ProbeMatchesReferenceAndPredict) {
   Mlp mlp;
   mlp.prepare(5);
   ScheduledModel& m = mlp.m;
@@ -309,7 +335,7 @@ struct Cnn2D {
   }
 };
 
-TEST(ScheduledGradients, Cnn2D) {
+TEST_P(ScheduledGradients, Cnn2D) {
   Cnn2D net;
   ScheduledModel& m = net.m;
   const int batch = net.batch, height = net.height, width = net.width;
@@ -333,13 +359,19 @@ TEST(ScheduledGradients, Cnn2D) {
   ASSERT_NO_FATAL_FAILURE(
       expect_windows_apart(m.probed(m.run("probe"), c0), batch * 16, {height, width}, {2, 2}, {2, 2}, 0.01));
 
-  EXPECT_NE(m.schedule_line("train_step", c0, "rows of"), "");
-  EXPECT_EQ(m.schedule_line("train_step", c0, "x 2 rows"), "") << "the first conv's home: one row at a time";
-  EXPECT_NE(m.schedule_line("train_step", c1, "x 2 rows"), "") << "the second conv's home: two rows at a time";
-  EXPECT_SCHEDULED(m, "train_step", "per image, a tile of vectors of");  // conv1's kernel gradient
-  EXPECT_SCHEDULED(m, "train_step", "channels x every tap");             // conv0's
-  EXPECT_SCHEDULED(m, "train_step", "conv_grad_input: accumulates in the register tile");
-  EXPECT_SCHEDULED(m, "train_step", "positions per channel");  // the image bias gradients
+  if (!gpu()) {
+    EXPECT_NE(m.schedule_line("train_step", c0, "rows of"), "");
+    EXPECT_EQ(m.schedule_line("train_step", c0, "x 2 rows"), "") << "the first conv's home: one row at a time";
+    EXPECT_NE(m.schedule_line("train_step", c1, "x 2 rows"), "") << "the second conv's home: two rows at a time";
+    EXPECT_SCHEDULED(m, "train_step", "per image, a tile of vectors of");  // conv1's kernel gradient
+    EXPECT_SCHEDULED(m, "train_step", "channels x every tap");             // conv0's
+    EXPECT_SCHEDULED(m, "train_step", "conv_grad_input: accumulates in the register tile");
+    EXPECT_SCHEDULED(m, "train_step", "positions per channel");  // the image bias gradients
+  } else {
+    EXPECT_SCHEDULED(m, "train_step", "conv: accumulates in a register of each GPU thread");
+    EXPECT_SCHEDULED(m, "train_step", "conv_grad_input: accumulates in a register of each GPU thread");
+    EXPECT_SCHEDULED(m, "train_step", "one GPU thread per kernel tap x channel pair");
+  }
   EXPECT_SCHEDULED(m, "train_step", "softmax_grad: materialised");
   EXPECT_SCHEDULED(m, "train_step", "(the zero-padded input)");
   EXPECT_SCHEDULED(m, "train_step", "(the zero-padded output gradient)");
@@ -378,7 +410,7 @@ struct Cnn1D {
   }
 };
 
-TEST(ScheduledGradients, Cnn1D) {
+TEST_P(ScheduledGradients, Cnn1D) {
   Cnn1D net;
   ScheduledModel& m = net.m;
   const int batch = net.batch, length = net.length;
@@ -399,12 +431,14 @@ TEST(ScheduledGradients, Cnn1D) {
   ASSERT_NO_FATAL_FAILURE(expect_windows_apart(m.probed(probe, p0), batch * 8, {length / 2}, {3}, {2}, 0.005));
   ASSERT_NO_FATAL_FAILURE(expect_away_from_kink(m.probed(probe, pre_relu), "relu input"));
 
-  EXPECT_NE(m.schedule_line("train_step", c0, "rows of"), "");
-  EXPECT_NE(m.schedule_line("train_step", c1, "rows of"), "");
-  EXPECT_SCHEDULED(m, "train_step", "per image, a tile of vectors of");  // conv1's kernel gradient
-  EXPECT_SCHEDULED(m, "train_step", "channels x every tap");             // conv0's
-  EXPECT_SCHEDULED(m, "train_step", "conv_grad_input: accumulates in the register tile");
-  EXPECT_SCHEDULED(m, "train_step", "positions per channel");  // the 1-D bias gradients
+  if (!gpu()) {
+    EXPECT_NE(m.schedule_line("train_step", c0, "rows of"), "");
+    EXPECT_NE(m.schedule_line("train_step", c1, "rows of"), "");
+    EXPECT_SCHEDULED(m, "train_step", "per image, a tile of vectors of");  // conv1's kernel gradient
+    EXPECT_SCHEDULED(m, "train_step", "channels x every tap");             // conv0's
+    EXPECT_SCHEDULED(m, "train_step", "conv_grad_input: accumulates in the register tile");
+    EXPECT_SCHEDULED(m, "train_step", "positions per channel");  // the 1-D bias gradients
+  }
   EXPECT_SCHEDULED(m, "train_step", "(each window's argmax)");
   expect_gradients_match_finite_differences(m, {1e-3f, 1e-4});
 }
@@ -434,7 +468,7 @@ struct DropoutAndScale {
   }
 };
 
-TEST(ScheduledGradients, DropoutAndScale) {
+TEST_P(ScheduledGradients, DropoutAndScale) {
   DropoutAndScale net;
   ScheduledModel& m = net.m;
   const int batch = net.batch;
@@ -470,7 +504,7 @@ struct StepModel {
   }
 };
 
-TEST(ScheduledGradients, StepIsStraightThrough) {
+TEST_P(ScheduledGradients, StepIsStraightThrough) {
   StepModel net;
   ScheduledModel& m = net.m;
   const int batch = net.batch, in = net.in, out = net.out;
@@ -499,7 +533,7 @@ TEST(ScheduledGradients, StepIsStraightThrough) {
 // The models above hold every op that has a gradient rule, and once
 // differentiated every schedule kind: an op added to the table with a
 // gradient fails here until a model checks it.
-TEST(ScheduledGradients, ModelsCoverEveryDifferentiableOpAndScheduleKind) {
+TEST_P(ScheduledGradients, ModelsCoverEveryDifferentiableOpAndScheduleKind) {
   Mlp mlp;
   Cnn2D cnn2d;
   Cnn1D cnn1d;
