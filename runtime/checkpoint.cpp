@@ -31,9 +31,9 @@ void Engine::save_checkpoint(const std::string& path, const RunState& st) const 
   file.metadata["nnc.history"] = history;
   for (int k = 0; k < info_.num_states; ++k) {
     const ParamInfo& p = info_.params[info_.states[k].param];
-    const AlignedVector<float>& v = states_[size_t(k)];
+    const float* v = states_[size_t(k)].read();
     file.tensors.push_back({info_.states[k].name, std::vector<int64_t>(p.dims, p.dims + p.rank),
-                            std::vector<float>(v.begin(), v.end())});
+                            std::vector<float>(v, v + states_[size_t(k)].size())});
   }
   save_safetensors(path, file);
 }
@@ -81,7 +81,7 @@ RunState Engine::load_checkpoint(const std::string& path) {
     if (!t || t->data.size() != states_[size_t(k)].size())
       throw DataError(path + ": no optimizer state '" + std::string(info_.states[k].name) +
                       "' of the right size; this checkpoint is of another model or optimizer");
-    states_[size_t(k)].assign(t->data.begin(), t->data.end());
+    states_[size_t(k)].assign(t->data.data());
   }
   return st;
 }

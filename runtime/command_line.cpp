@@ -27,6 +27,7 @@
 #include <cstdio>
 
 #include "runtime/commands.h"
+#include "runtime/devices.h"
 
 namespace nnc::rt {
 namespace {
@@ -37,6 +38,11 @@ int run(const ModelInfo& info, int argc, char** argv) {
   app.fallthrough();  // --threads may follow the subcommand
   int threads = 0;
   app.add_option("--threads", threads, "worker threads (default: all cores)")->check(CLI::PositiveNumber);
+  std::string device;
+  app.add_option("--device", device,
+                 std::string("where to run: cpu") + (*info.gpu ? std::string(" or ") + info.gpu : "") +
+                     " (default: the GPU the program was compiled for when its driver finds one, else cpu)")
+      ->check(CLI::IsMember({"cpu", "cuda", "opencl"}));
 
   Engine engine(info);
   TrainCommand train;
@@ -56,6 +62,9 @@ int run(const ModelInfo& info, int argc, char** argv) {
     return app.exit(e);
   }
   if (threads > 0) halide_set_num_threads(threads);
+  std::string description;
+  engine.set_device(choose_device(info, device, &description), description);
+  if (*info.gpu && !app.got_subcommand(info_cmd)) std::fprintf(stderr, "%s: device: %s\n", info.name, description.c_str());
 
   if (app.got_subcommand(train_cmd)) return run_train(engine, train);
   if (app.got_subcommand(tune_cmd)) return run_tune(engine, tune);

@@ -87,7 +87,8 @@ int run_info(const Engine& engine) {
     }
     std::printf("augment: %s\n", steps.c_str());
   }
-  std::printf("compiled for: %s\n", info.target);
+  std::printf("compiled for: %s%s%s\n", info.target, *info.gpu ? " and " : "", info.gpu);
+  std::printf("device: %s\n", engine.device_description().c_str());
   return 0;
 }
 

@@ -70,28 +70,38 @@ std::string format_vector(const float* v, int64_t n) {
 
 Engine::Engine(const ModelInfo& info)
     : info_(info),
-      predict_(find_pipeline(info, "predict")),
-      evaluate_(find_pipeline(info, "evaluate")),
-      train_step_(find_pipeline_if(info, "train_step")),
-      probe_(find_pipeline_if(info, "probe")),
+      predict_(&find_pipeline(info, "predict", "cpu")),
+      evaluate_(&find_pipeline(info, "evaluate", "cpu")),
+      train_step_(find_pipeline_if(info, "train_step", "cpu")),
+      probe_(find_pipeline_if(info, "probe", "cpu")),
       standardizes_(model_train_settings(info).standardize) {
   halide_set_error_handler(keep_halide_error);
-  for (int i = 0; i < info.num_params; ++i) params_.emplace_back(size_t(elements(info.params[i].dims, info.params[i].rank)), 0.0f);
+  for (int i = 0; i < info.num_params; ++i) params_.emplace_back(info.params[i].dims, info.params[i].rank);
 }
 
 // Training needs three more copies of the weights (the step's output, the
 // optimizer state and its output); inference does not, so they wait until here.
+void Engine::set_device(const std::string& device, const std::string& description) {
+  device_description_ = description;
+  if (device == device_) return;
+  predict_ = &find_pipeline(info_, "predict", device.c_str());
+  evaluate_ = &find_pipeline(info_, "evaluate", device.c_str());
+  train_step_ = find_pipeline_if(info_, "train_step", device.c_str());
+  probe_ = find_pipeline_if(info_, "probe", device.c_str());
+  device_ = device;
+}
+
 void Engine::ensure_training_state() {
   if (!train_step_)
     throw NotCompiledForTraining("model '" + std::string(info_.name) +
                                  "' was compiled with --inference-only: it has no train step; compile it without "
                                  "--inference-only to train it");
   if (!next_params_.empty()) return;
-  for (const auto& p : params_) next_params_.emplace_back(p.size(), 0.0f);
+  for (int i = 0; i < info_.num_params; ++i) next_params_.emplace_back(info_.params[i].dims, info_.params[i].rank);
   for (int i = 0; i < info_.num_states; ++i) {
-    size_t n = params_[size_t(info_.states[i].param)].size();
-    states_.emplace_back(n, 0.0f);
-    next_states_.emplace_back(n, 0.0f);
+    const ParamInfo& p = info_.params[info_.states[i].param];
+    states_.emplace_back(p.dims, p.rank);
+    next_states_.emplace_back(p.dims, p.rank);
   }
 }
 
@@ -109,38 +119,40 @@ void Engine::init_params(uint64_t seed) {
   Rng rng(seed);
   for (int i = 0; i < info_.num_params; ++i) {
     const ParamInfo& p = info_.params[i];
-    AlignedVector<float>& w = params_[size_t(i)];
-    double fan_in = double(p.fan_in), fan_out = double(p.fan_out);
-    double limit = 0;
+    float* const w = params_[size_t(i)].write();
+    const size_t n = params_[size_t(i)].size();
+    const double fan_in = double(p.fan_in), fan_out = double(p.fan_out);
+    // Each value from the one generator, in order: the same weights on every device.
+    auto each = [&](auto value) {
+      for (size_t k = 0; k < n; ++k) w[k] = value();
+    };
     switch (p.init) {
-      case InitKind::Zeros: std::fill(w.begin(), w.end(), 0.0f); break;
-      case InitKind::Constant: std::fill(w.begin(), w.end(), float(p.a)); break;
-      case InitKind::Literal: std::copy(p.literal, p.literal + w.size(), w.begin()); break;
-      case InitKind::Uniform:
-        for (float& v : w) v = rng.uniform(float(p.a), float(p.b));
+      case InitKind::Zeros: std::fill_n(w, n, 0.0f); break;
+      case InitKind::Constant: std::fill_n(w, n, float(p.a)); break;
+      case InitKind::Literal: std::copy_n(p.literal, n, w); break;
+      case InitKind::Uniform: each([&] { return rng.uniform(float(p.a), float(p.b)); }); break;
+      case InitKind::Normal: each([&] { return float(p.a) * rng.normal(); }); break;
+      case InitKind::Glorot: {
+        const double limit = std::sqrt(6.0 / (fan_in + fan_out));
+        each([&] { return rng.uniform(float(-limit), float(limit)); });
         break;
-      case InitKind::Normal:
-        for (float& v : w) v = float(p.a) * rng.normal();
+      }
+      case InitKind::He: {
+        const double limit = std::sqrt(6.0 / fan_in);
+        each([&] { return rng.uniform(float(-limit), float(limit)); });
         break;
-      case InitKind::Glorot:
-        limit = std::sqrt(6.0 / (fan_in + fan_out));
-        for (float& v : w) v = rng.uniform(float(-limit), float(limit));
-        break;
-      case InitKind::He:
-        limit = std::sqrt(6.0 / fan_in);
-        for (float& v : w) v = rng.uniform(float(-limit), float(limit));
-        break;
+      }
     }
   }
-  for (auto& s : states_) std::fill(s.begin(), s.end(), 0.0f);
+  for (Tensor& s : states_) std::fill_n(s.write(), s.size(), 0.0f);
 }
 
 void Engine::read_param(int param, float* values) const {
-  std::copy(params_[size_t(param)].begin(), params_[size_t(param)].end(), values);
+  std::copy_n(params_[size_t(param)].read(), params_[size_t(param)].size(), values);
 }
 
 void Engine::write_param(int param, const float* values) {
-  std::copy_n(values, params_[size_t(param)].size(), params_[size_t(param)].begin());
+  params_[size_t(param)].assign(values);
 }
 
 // The weights file: every param, and the input statistics when there are any.
@@ -150,8 +162,9 @@ TensorFile Engine::weights_file() const {
   file.metadata["nnc.source"] = info_.source_file;
   for (int i = 0; i < info_.num_params; ++i) {
     const ParamInfo& p = info_.params[i];
-    const AlignedVector<float>& w = params_[size_t(i)];
-    file.tensors.push_back({p.name, std::vector<int64_t>(p.dims, p.dims + p.rank), std::vector<float>(w.begin(), w.end())});
+    const float* w = params_[size_t(i)].read();
+    file.tensors.push_back({p.name, std::vector<int64_t>(p.dims, p.dims + p.rank),
+                            std::vector<float>(w, w + params_[size_t(i)].size())});
   }
   if (!mean_.empty()) {
     file.tensors.push_back({"nnc.input_mean", {int64_t(mean_.size())}, mean_});
@@ -189,7 +202,7 @@ InitReport Engine::init_from(const std::string& path) {
       report.other_shape.push_back(std::string(p.name) + " " + shape_text(t->shape.data(), int(t->shape.size())) +
                                    " (the model's is " + shape_text(p.dims, p.rank) + ")");
     else {
-      params_[size_t(i)].assign(t->data.begin(), t->data.end());
+      params_[size_t(i)].assign(t->data.data());
       report.loaded.push_back(p.name);
     }
   }
@@ -243,7 +256,7 @@ void Engine::load_weights(const TensorFile& file, const std::string& path) {
                     " values");
   for (int i = 0; i < info_.num_params; ++i) {
     const std::vector<float>& data = file.find(info_.params[i].name)->data;
-    params_[size_t(i)].assign(data.begin(), data.end());
+    params_[size_t(i)].assign(data.data());
   }
   clear_standardizer();
   if (mean) set_standardizer(mean->data, std_dev->data);
@@ -277,44 +290,53 @@ void Engine::standardize_rows(float* x, int64_t count) const {
 
 void Engine::call(const PipelineInfo& p, const float* x, const void* t, int64_t batch, float* loss, float* output,
                   const double* hypers, float* const* probes) {
-  // Buffers wrap memory the engine owns; nothing is allocated per call except
-  // these small descriptors.
-  std::vector<Buffer<void>> buffers;
-  buffers.reserve(size_t(p.num_args));
+  // The batch's buffers wrap the caller's memory: marked changed on the host
+  // (a GPU pipeline copies them in), and the outputs copied back after the
+  // call (no-ops on the CPU). Params and states are the engine's Tensors,
+  // which stay on the device between calls.
+  std::vector<Buffer<void>> inputs, outputs;
+  inputs.reserve(2), outputs.reserve(size_t(p.num_args));  // no reallocation: args point into them
   std::vector<void*> args(size_t(p.num_args), nullptr);
-  auto wrap_param = [&](float* data, int param) {
-    const ParamInfo& info = info_.params[param];
-    return Buffer<void>(Buffer<float>(data, halide_sizes(info.dims, info.rank, -1)));
+  auto input = [&](Buffer<void> b) {
+    b.set_host_dirty();
+    inputs.push_back(std::move(b));
+    return inputs.back().raw_buffer();
+  };
+  auto output_buffer = [&](Buffer<void> b) {
+    outputs.push_back(std::move(b));
+    return outputs.back().raw_buffer();
   };
   for (int a = 0; a < p.num_args; ++a) {
     const ArgInfo& arg = p.args[a];
+    void*& to = args[size_t(a)];
     switch (arg.kind) {
       case ArgKind::Input:
-        buffers.emplace_back(Buffer<float>(const_cast<float*>(x), halide_sizes(info_.input_dims, info_.input_rank, batch)));
+        to = input(Buffer<float>(const_cast<float*>(x), halide_sizes(info_.input_dims, info_.input_rank, batch)));
         break;
       case ArgKind::Target:
-        if (info_.classes > 0) buffers.emplace_back(Buffer<int32_t>(static_cast<int32_t*>(const_cast<void*>(t)), {int(batch)}));
-        else buffers.emplace_back(Buffer<float>(static_cast<float*>(const_cast<void*>(t)),
-                                                halide_sizes(info_.target_dims, info_.target_rank, batch)));
+        if (info_.classes > 0) to = input(Buffer<int32_t>(static_cast<int32_t*>(const_cast<void*>(t)), {int(batch)}));
+        else to = input(Buffer<float>(static_cast<float*>(const_cast<void*>(t)),
+                                      halide_sizes(info_.target_dims, info_.target_rank, batch)));
         break;
-      case ArgKind::Param: buffers.push_back(wrap_param(params_[size_t(arg.index)].data(), arg.index)); break;
-      case ArgKind::State: buffers.push_back(wrap_param(states_[size_t(arg.index)].data(), info_.states[arg.index].param)); break;
-      case ArgKind::OutParam: buffers.push_back(wrap_param(next_params_[size_t(arg.index)].data(), arg.index)); break;
-      case ArgKind::OutState: buffers.push_back(wrap_param(next_states_[size_t(arg.index)].data(), info_.states[arg.index].param)); break;
-      case ArgKind::Hyper: buffers.emplace_back(); args[size_t(a)] = const_cast<double*>(&hypers[arg.index]); continue;
-      case ArgKind::OutLoss: buffers.emplace_back(Buffer<float>::make_scalar(loss)); break;
+      case ArgKind::Param: to = params_[size_t(arg.index)].raw(); break;
+      case ArgKind::State: to = states_[size_t(arg.index)].raw(); break;
+      case ArgKind::OutParam: to = next_params_[size_t(arg.index)].raw(); break;
+      case ArgKind::OutState: to = next_states_[size_t(arg.index)].raw(); break;
+      case ArgKind::Hyper: to = const_cast<double*>(&hypers[arg.index]); break;
+      case ArgKind::OutLoss: to = output_buffer(Buffer<float>::make_scalar(loss)); break;
       case ArgKind::OutOutput:
-        buffers.emplace_back(Buffer<float>(output, halide_sizes(info_.output_dims, info_.output_rank, batch)));
+        to = output_buffer(Buffer<float>(output, halide_sizes(info_.output_dims, info_.output_rank, batch)));
         break;
       case ArgKind::OutProbe: {
         const ProbeInfo& probe = info_.probes[arg.index];
-        buffers.emplace_back(Buffer<float>(probes[arg.index], halide_sizes(probe.dims, probe.rank, batch)));
+        to = output_buffer(Buffer<float>(probes[arg.index], halide_sizes(probe.dims, probe.rank, batch)));
         break;
       }
     }
-    args[size_t(a)] = buffers.back().raw_buffer();
   }
   int status = p.call(args.data());
+  for (Buffer<void>& b : outputs)
+    if (status == 0) status = b.copy_to_host();
   if (status != 0) throw std::runtime_error("a compiled pipeline failed: " + take_halide_error());
 }
 
@@ -371,7 +393,7 @@ std::string Engine::where_not_finite(Batch& batch, int64_t size, const std::vect
 
 int Engine::first_non_finite_param() const {
   for (size_t i = 0; i < params_.size(); ++i)
-    if (first_non_finite(params_[i].data(), int64_t(params_[i].size())) >= 0) return int(i);
+    if (first_non_finite(params_[i].read(), int64_t(params_[i].size())) >= 0) return int(i);
   return -1;
 }
 
@@ -379,7 +401,7 @@ std::string Engine::format_weights() const {
   std::string s;
   for (int i = 0; i < info_.num_params; ++i)
     s += std::string(" ") + info_.params[i].name + "=" +
-         format_vector(params_[size_t(i)].data(), int64_t(params_[size_t(i)].size()));
+         format_vector(params_[size_t(i)].read(), int64_t(params_[size_t(i)].size()));
   return s;
 }
 
@@ -395,7 +417,7 @@ const float* Engine::standardized(const float* inputs, int64_t count) {
 }
 
 void Engine::predict(const float* inputs, int64_t count, float* outputs) {
-  call(predict_, standardized(inputs, count), nullptr, count, nullptr, outputs, nullptr);
+  call(*predict_, standardized(inputs, count), nullptr, count, nullptr, outputs, nullptr);
 }
 
 std::vector<float> Engine::predict(const float* inputs, int64_t count) {
@@ -407,7 +429,7 @@ std::vector<float> Engine::predict(const float* inputs, int64_t count) {
 float Engine::evaluate_batch(const float* inputs, const void* targets, int64_t count) {
   scratch_out_.resize(size_t(count * output_size()));
   float loss = 0;
-  call(evaluate_, standardized(inputs, count), targets, count, &loss, scratch_out_.data(), nullptr);
+  call(*evaluate_, standardized(inputs, count), targets, count, &loss, scratch_out_.data(), nullptr);
   return loss;
 }
 

@@ -17,6 +17,7 @@
 #include "runtime/model.h"
 #include "runtime/plot.h"
 #include "runtime/safetensors.h"
+#include "runtime/tensor.h"
 
 namespace nnc::rt {
 
@@ -68,6 +69,11 @@ class Engine {
 
   const ModelInfo& info() const { return info_; }
   bool trains() const { return train_step_ != nullptr; }  // false: compiled with --inference-only
+  // Where the pipelines run: cpu, or the model's GPU (ModelInfo::gpu), whose
+  // availability the caller has checked (devices.h). Before any call.
+  void set_device(const std::string& device, const std::string& description);
+  const std::string& device() const { return device_; }
+  const std::string& device_description() const { return device_description_; }  // "NVIDIA H200 (cuda)"
   int64_t input_size() const;     // values per sample
   int64_t target_size() const;    // target values per sample (1: a class label)
   int64_t output_size() const;    // prediction values per sample
@@ -166,11 +172,12 @@ class Engine {
             const double* hypers, float* const* probes = nullptr);
 
   const ModelInfo& info_;
-  const PipelineInfo &predict_, &evaluate_;
+  const PipelineInfo *predict_, *evaluate_;
   const PipelineInfo *train_step_, *probe_;  // null: compiled with --inference-only
+  std::string device_ = "cpu", device_description_ = "cpu";
   const bool standardizes_;  // the model's train section: standardize on
-  std::vector<AlignedVector<float>> params_, next_params_;  // ping-pong: a step reads one, writes the other
-  std::vector<AlignedVector<float>> states_, next_states_;
+  std::vector<Tensor> params_, next_params_;  // ping-pong: a step reads one, writes the other
+  std::vector<Tensor> states_, next_states_;
   std::vector<float> mean_, std_, inv_std_;  // empty: no standardisation
   AlignedVector<float> standardized_, scratch_out_;  // predict's and evaluate_batch's, reused
 };

@@ -87,7 +87,7 @@ Metrics Engine::evaluate(const Dataset& d, int64_t batch, Confusion* confusion) 
     const int64_t b = std::min(batch, d.count - first);
     gather(d, identity, first, b, buffers);
     float loss = 0;
-    call(evaluate_, buffers.x.data(), buffers.targets(), b, &loss, buffers.out.data(), nullptr);
+    call(*evaluate_, buffers.x.data(), buffers.targets(), b, &loss, buffers.out.data(), nullptr);
     loss_sum += double(loss) * double(b);
     if (accuracy_applies) accumulate_accuracy(buffers.out.data(), d, identity, first, b, correct, confusion);
   }

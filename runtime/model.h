@@ -5,6 +5,8 @@
 #pragma once
 #include <cstdint>
 
+struct halide_device_interface_t;  // HalideRuntime.h: a GPU API's entry points in the Halide runtime
+
 namespace nnc::rt {
 
 enum class InitKind { Zeros, Constant, Uniform, Normal, Glorot, He, Literal };
@@ -69,6 +71,7 @@ struct ArgInfo {
 // Their symbols are nnc_MODEL_NAME_argv, so two models link into one program.
 struct PipelineInfo {
   const char* name;
+  const char* device;     // cpu, or the GPU API it runs on: cuda, opencl
   int (*call)(void** args);
   int num_args;
   const ArgInfo* args;
@@ -113,6 +116,8 @@ struct ModelInfo {
   int num_augment;          // applied in this order to each training image
   const Augmentation* augment;
   const char* target;       // the Halide target the pipelines were compiled for
+  const char* gpu;          // "": CPU only; cuda or opencl: every pipeline also for that GPU (nnc --gpu)
+  const halide_device_interface_t* (*gpu_interface)();  // the Halide runtime's, for that GPU; else null
 };
 
 // Values in a tensor of row-major `dims`.
@@ -122,10 +127,10 @@ inline int64_t elements(const int64_t* dims, int rank) {
   return n;
 }
 
-// The pipeline of that name (runtime/model.cpp); a missing one is a
-// std::runtime_error naming the ones the model has.
-const PipelineInfo& find_pipeline(const ModelInfo& info, const char* name);
+// The pipeline of that name for a device (runtime/model.cpp); a missing one
+// is a std::runtime_error naming the ones the model has.
+const PipelineInfo& find_pipeline(const ModelInfo& info, const char* name, const char* device);
 // The same, or null: train_step and probe are absent with --inference-only.
-const PipelineInfo* find_pipeline_if(const ModelInfo& info, const char* name);
+const PipelineInfo* find_pipeline_if(const ModelInfo& info, const char* name, const char* device);
 
 }  // namespace nnc::rt

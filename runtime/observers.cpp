@@ -104,7 +104,8 @@ class SaveCheckpoint : public TrainObserver {
 // --log: a JSON object per epoch, one a line, flushed as it is written.
 class JsonLog : public TrainObserver {
  public:
-  JsonLog(const std::string& path, bool resuming) : out_(path, resuming ? std::ios::app : std::ios::trunc) {
+  JsonLog(const std::string& path, bool resuming, std::string device)
+      : out_(path, resuming ? std::ios::app : std::ios::trunc), device_(std::move(device)) {
     if (!out_) throw DataError(path + ": cannot open the log for writing");
   }
   void end_epoch(const EpochEnd& e) override {
@@ -117,11 +118,12 @@ class JsonLog : public TrainObserver {
            << ", \"val_accuracy\": " << json_number(e.record.val_accuracy);
     if (e.test)
       out_ << ", \"test_loss\": " << json_number(e.test->loss) << ", \"test_accuracy\": " << json_number(e.test->accuracy);
-    out_ << "}\n" << std::flush;
+    out_ << ", \"device\": \"" << device_ << "\"}\n" << std::flush;
   }
 
  private:
   std::ofstream out_;
+  std::string device_;  // where the pipelines ran: "cpu", "NVIDIA H200 (cuda)"
 };
 
 // --plot: the loss and accuracy curves so far, redrawn after every epoch.
@@ -164,7 +166,7 @@ std::vector<std::unique_ptr<TrainObserver>> make_observers(Engine& engine, const
   if (!o.quiet) observers.push_back(std::make_unique<ProgressLine>(o));
   if (!o.save.empty()) observers.push_back(std::make_unique<SaveWeights>(engine, o.save));
   if (!o.checkpoint.empty()) observers.push_back(std::make_unique<SaveCheckpoint>(engine, o.checkpoint));
-  if (!o.log.empty()) observers.push_back(std::make_unique<JsonLog>(o.log, resuming));
+  if (!o.log.empty()) observers.push_back(std::make_unique<JsonLog>(o.log, resuming, engine.device_description()));
   if (!o.plot.empty())
     observers.push_back(std::make_unique<CurvePlot>(std::string(engine.info().name) + ": training", o.plot));
   if (o.early_stop > 0) observers.push_back(std::make_unique<EarlyStop>(engine.info().name, o.early_stop, o.quiet));

@@ -71,8 +71,24 @@ std::string dims_init(const std::vector<T>& dims) {
   return s + "}";
 }
 
-// The pipelines' C functions: nnc_PREFIX_NAME, so two models link into one program.
-std::string pipeline_function(const std::string& prefix, const PipelineIR& pl) { return "nnc_" + prefix + "_" + pl.name; }
+// The pipelines' C functions: nnc_PREFIX_NAME (nnc_PREFIX_NAME_DEVICE on a
+// GPU), so two models link into one program.
+std::string pipeline_function(const std::string& prefix, const PipelineIR& pl) {
+  return "nnc_" + prefix + "_" + pl.name + (pl.device == "cpu" ? "" : "_" + pl.device);
+}
+
+// The GPU API the pipelines use besides the CPU ("" if none), and the
+// target with it: the Halide runtime is compiled for that.
+std::string gpu_of(const std::vector<PipelineIR>& pipelines) {
+  for (const PipelineIR& pl : pipelines)
+    if (pl.device != "cpu") return pl.device;
+  return "";
+}
+Halide::Target runtime_target(const std::vector<PipelineIR>& pipelines, const Halide::Target& cpu) {
+  for (const PipelineIR& pl : pipelines)
+    if (pl.device != "cpu") return pl.target;
+  return cpu;
+}
 
 std::string model_info_source(const ir::Program& p, const std::vector<PipelineIR>& pipelines,
                               const Halide::Target& target, const std::string& prefix) {
@@ -83,6 +99,9 @@ std::string model_info_source(const ir::Program& p, const std::vector<PipelineIR
     << "#include \"runtime/model.h\"\n\nusing namespace nnc::rt;\n\n";
   for (const PipelineIR& pl : pipelines)
     s << "extern \"C\" int " << pipeline_function(prefix, pl) << "_argv(void** args);\n";
+  const std::string gpu = gpu_of(pipelines);
+  if (!gpu.empty())  // the Halide runtime's, for the engine's buffers on the device
+    s << "extern \"C\" const halide_device_interface_t* halide_" << gpu << "_device_interface();\n";
   s << "\nnamespace {\n";
   for (size_t i = 0; i < p.params.size(); ++i) {
     const ir::Node& n = g.node(p.params[i]);
@@ -135,7 +154,7 @@ std::string model_info_source(const ir::Program& p, const std::vector<PipelineIR
   for (const auto& [name, strength] : p.train.augment) s << "{" << quoted(name) << ", " << number(strength) << "}, ";
   s << "{nullptr, 0}};\n";  // never empty: C++ has no arrays of size 0
   for (const PipelineIR& pl : pipelines) {
-    s << "const ArgInfo " << pl.name << "_args[] = {";
+    s << "const ArgInfo " << pipeline_function(prefix, pl) << "_args[] = {";
     for (size_t i = 0; i < pl.roles.size(); ++i)
       s << (i ? ", " : "") << "{ArgKind::" << arg_kind_name(pl.roles[i].kind) << ", " << pl.roles[i].index << "}";
     s << "};\n";
@@ -143,8 +162,8 @@ std::string model_info_source(const ir::Program& p, const std::vector<PipelineIR
   // By name: the runtime looks each pipeline up (runtime/model.h, find_pipeline).
   s << "const PipelineInfo pipelines[] = {\n";
   for (const PipelineIR& pl : pipelines)
-    s << "  {" << quoted(pl.name) << ", " << pipeline_function(prefix, pl) << "_argv, " << pl.roles.size() << ", "
-      << pl.name << "_args},\n";
+    s << "  {" << quoted(pl.name) << ", " << quoted(pl.device) << ", " << pipeline_function(prefix, pl) << "_argv, "
+      << pl.roles.size() << ", " << pipeline_function(prefix, pl) << "_args},\n";
   s << "};\n";
   // What the .nn file set of the train settings' table, by name, as text,
   // in table order; the runtime's table has each one's type and the default
@@ -186,6 +205,8 @@ std::string model_info_source(const ir::Program& p, const std::vector<PipelineIR
     << "  .num_train_defaults = " << t.settings.size() << ", .train_defaults = train_defaults,\n"
     << "  .num_augment = " << t.augment.size() << ", .augment = augment,\n"
     << "  .target = " << quoted(target.to_string()) << ",\n"
+    << "  .gpu = " << quoted(gpu) << ",\n"
+    << "  .gpu_interface = " << (gpu.empty() ? std::string("nullptr") : "halide_" + gpu + "_device_interface") << ",\n"
     << "};\n}  // namespace\n\n"
     << "// For the program's main (emit_program).\n"
     << "extern \"C\" const ModelInfo* nnc_" << prefix << "_model_info() { return &info; }\n\n";
@@ -274,10 +295,10 @@ LibraryFiles build_library(const ir::Program& p, const std::vector<PipelineIR>& 
     files.objects.push_back((work / (pipeline_function(name, pl) + ".o")).string());
     Halide::Pipeline pipeline = pl.pipeline;  // a handle; its compile methods are not const
     pipeline.compile_to_object(files.objects.back(), pl.inputs, pipeline_function(name, pl),
-                               o.target.with_feature(Halide::Target::NoRuntime));
+                               pl.target.with_feature(Halide::Target::NoRuntime));
   }
   files.objects.push_back((work / "halide_runtime.o").string());
-  Halide::compile_standalone_runtime(files.objects.back(), o.target);
+  Halide::compile_standalone_runtime(files.objects.back(), runtime_target(pipelines, o.target));
   // 2. The C header, and the model's source: its ModelInfo and the C API's entry points.
   const ir::Graph& g = p.graph;
   auto size = [](const std::vector<int64_t>& dims) {
@@ -407,21 +428,37 @@ void emit_library(const ir::Program& p, const std::vector<PipelineIR>& pipelines
     put_in_place((work / file).string(), (out / file).string());
 }
 
-std::string pipeline_text(const std::vector<PipelineIR>& pipelines, const Halide::Target& target, bool assembly,
-                          const std::string& work_dir) {
+std::string pipeline_text(const std::vector<PipelineIR>& pipelines, bool assembly, const std::string& work_dir) {
   fs::create_directories(work_dir);
   std::string text;
   for (const PipelineIR& pl : pipelines) {
-    std::string file = (fs::path(work_dir) / ("nnc_" + pl.name + (assembly ? ".s" : ".stmt"))).string();
+    const std::string name = "nnc_" + pl.name + (pl.device == "cpu" ? "" : "_" + pl.device);
+    std::string file = (fs::path(work_dir) / (name + (assembly ? ".s" : ".stmt"))).string();
     Halide::Pipeline pipeline = pl.pipeline;
     if (assembly)
-      pipeline.compile_to_assembly(file, pl.inputs, "nnc_" + pl.name, target.with_feature(Halide::Target::NoRuntime));
+      pipeline.compile_to_assembly(file, pl.inputs, name, pl.target.with_feature(Halide::Target::NoRuntime));
     else
-      pipeline.compile_to_lowered_stmt(file, pl.inputs, Halide::StmtOutputFormat::Text, target);
-    std::ifstream in(file);
-    std::ostringstream s;
-    s << in.rdbuf();
-    text += "// pipeline " + pl.name + "\n" + s.str() + "\n";
+      pipeline.compile_to_lowered_stmt(file, pl.inputs, Halide::StmtOutputFormat::Text, pl.target);
+    text += "// pipeline " + pl.name + (pl.device == "cpu" ? "" : " on " + pl.device) + "\n" + read_text(file) + "\n";
+  }
+  return text;
+}
+
+std::string ptx_text(const std::vector<PipelineIR>& pipelines, const std::string& work_dir) {
+  fs::create_directories(work_dir);
+  std::string text;
+  for (const PipelineIR& pl : pipelines) {
+    if (pl.device != "cuda") continue;
+    // Halide embeds each pipeline's PTX module, as LLVM's NVPTX back end
+    // wrote it, in the object as a NUL-terminated string.
+    const std::string file = (fs::path(work_dir) / ("nnc_" + pl.name + "_cuda.o")).string();
+    Halide::Pipeline pipeline = pl.pipeline;
+    pipeline.compile_to_object(file, pl.inputs, "nnc_" + pl.name + "_cuda", pl.target.with_feature(Halide::Target::NoRuntime));
+    const std::string object = read_text(file);
+    const size_t mark = object.find("Generated by LLVM NVPTX Back-End");
+    if (mark == std::string::npos) throw std::logic_error("no PTX in the CUDA object of pipeline " + pl.name);
+    const size_t from = object.rfind("//", mark), to = object.find('\0', mark);
+    text += "// pipeline " + pl.name + " on cuda\n" + object.substr(from, to - from) + "\n";
   }
   return text;
 }

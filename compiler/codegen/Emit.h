@@ -39,8 +39,9 @@ void emit_program(const ir::Program& program, const std::vector<PipelineIR>& pip
 void emit_library(const ir::Program& program, const std::vector<PipelineIR>& pipelines, const EmitOptions& options);
 
 // `--emit=halide` (lowered statements) and `--emit=asm`: the text of every pipeline.
-std::string pipeline_text(const std::vector<PipelineIR>& pipelines, const Halide::Target& target, bool assembly,
-                          const std::string& work_dir);
+std::string pipeline_text(const std::vector<PipelineIR>& pipelines, bool assembly, const std::string& work_dir);
+// `--emit=ptx`: the PTX module of every pipeline compiled for CUDA (nnc --gpu cuda).
+std::string ptx_text(const std::vector<PipelineIR>& pipelines, const std::string& work_dir);
 
 // Where `import` finds the standard library's modules (Toolchain.h).
 std::string default_stdlib_dir();

@@ -85,6 +85,8 @@ PipelineIR lower_pipeline(const ir::Program& p, const std::string& name, const H
 
   PipelineIR out;
   out.name = name;
+  out.device = device_of(target);
+  out.target = target;
   std::map<int, ir::Lowered> funcs;
   std::map<int, std::vector<Halide::Var>> vars;
   std::map<int, Halide::ImageParam> buffers;
@@ -176,13 +178,20 @@ std::vector<int> probed_values(const ir::Program& p) {
   return values;
 }
 
+std::string device_of(const Halide::Target& target) {
+  if (target.has_feature(Halide::Target::CUDA)) return "cuda";
+  if (target.has_feature(Halide::Target::OpenCL)) return "opencl";
+  return "cpu";
+}
+
 std::vector<PipelineIR> lower_program(const ir::Program& program, const Halide::Target& target,
                                       std::ostream* schedule_log, bool inference_only) {
   std::vector<PipelineIR> pipelines;
   for (const char* name : {"predict", "evaluate", "train_step", "probe"}) {
     const bool trains = std::string(name) == "train_step" || std::string(name) == "probe";
     if (inference_only && trains) continue;
-    if (schedule_log) *schedule_log << "pipeline " << name << "\n";
+    if (schedule_log)
+      *schedule_log << "pipeline " << name << (target.has_gpu_feature() ? " on " + device_of(target) : "") << "\n";
     pipelines.push_back(lower_pipeline(program, name, target, schedule_log));
   }
   return pipelines;

@@ -36,14 +36,20 @@ std::vector<int> probed_values(const ir::Program& program);
 
 struct PipelineIR {
   std::string name;                    // predict, evaluate, train_step, probe
+  std::string device;                  // where it runs: cpu, cuda or opencl (device_of its target)
+  Halide::Target target;               // what it is compiled for
   Halide::Pipeline pipeline;
   std::vector<Halide::Argument> inputs;  // in ArgRole order (outputs follow)
   std::vector<ArgRole> roles;            // inputs, then outputs
 };
 
-// inference_only: predict and evaluate, without train_step and probe (the
-// training calls' pipelines).
+// The pipelines for `target`, on its device: a target with a GPU feature
+// (cuda, opencl) gets the GPU's schedules. inference_only: predict and
+// evaluate, without train_step and probe (the training calls' pipelines).
 std::vector<PipelineIR> lower_program(const ir::Program& program, const Halide::Target& target,
                                       std::ostream* schedule_log, bool inference_only = false);
+
+// cpu, or the GPU API a target's pipelines run on (cuda, opencl).
+std::string device_of(const Halide::Target& target);
 
 }  // namespace nnc::codegen

@@ -42,8 +42,16 @@ struct Request {
   std::string emit = "program";  // or a stage to print
   std::string output;
   std::string target = "host";
+  std::string gpu;  // "", cuda or opencl: every pipeline also for that GPU
   bool library = false, inference_only = false, keep_temps = false;
 };
+
+// The GPU feature of --gpu on the CPU target: CUDA for sm_80 and newer
+// (the driver compiles the PTX for newer GPUs), or OpenCL.
+Halide::Target gpu_target(const Halide::Target& cpu, const std::string& gpu) {
+  if (gpu == "cuda") return cpu.with_feature(Halide::Target::CUDA).with_feature(Halide::Target::CUDACapability80);
+  return cpu.with_feature(Halide::Target::OpenCL);
+}
 
 int compile(const std::string& file, const nnc::SemaOptions& options, const Request& r) {
   const std::string& emit = r.emit;
@@ -96,10 +104,16 @@ int compile(const std::string& file, const nnc::SemaOptions& options, const Requ
   try {
     std::ostringstream schedule_log;
     auto pipelines = nnc::codegen::lower_program(*program, target, &schedule_log, r.inference_only);
+    if (!r.gpu.empty())  // the same pipelines again, scheduled for the GPU
+      for (auto& pl : nnc::codegen::lower_program(*program, gpu_target(target, r.gpu), &schedule_log, r.inference_only))
+        pipelines.push_back(std::move(pl));
     if (emit == "schedule") {
       std::cout << schedule_log.str();
     } else if (emit == "halide" || emit == "asm") {
-      std::cout << nnc::codegen::pipeline_text(pipelines, target, emit == "asm", work_dir);
+      std::cout << nnc::codegen::pipeline_text(pipelines, emit == "asm", work_dir);
+    } else if (emit == "ptx") {
+      if (r.gpu != "cuda") return fail("--emit=ptx prints the CUDA kernels: add --gpu cuda");
+      std::cout << nnc::codegen::ptx_text(pipelines, work_dir);
     } else if (r.library) {
       nnc::codegen::emit_library(*program, pipelines, {r.output, work_dir, target, r.inference_only});
     } else {
@@ -130,7 +144,11 @@ int main(int argc, char** argv) {
                "NAME.pc, NAME-shared.pc, NAME-config.cmake");
   app.add_flag("--inference-only", r.inference_only, "leave out training: predict and evaluate only, a smaller library");
   app.add_option("--emit", r.emit, "print a stage instead of writing a program")
-      ->check(CLI::IsMember({"program", "ast", "ir", "dot", "grad", "schedule", "halide", "asm"}));
+      ->check(CLI::IsMember({"program", "ast", "ir", "dot", "grad", "schedule", "halide", "asm", "ptx"}));
+  app.add_option("--gpu", r.gpu,
+                 "also compile every pipeline for this GPU API, chosen at run time with --device: cuda (NVIDIA), or "
+                 "opencl")
+      ->check(CLI::IsMember({"cuda", "opencl"}));
   app.add_option("-I,--include", include_dirs, "a directory to search for imported modules (after the stdlib)");
   app.add_option("--model", model_name, "the model to compile when the file has several");
   app.add_option("--target", r.target, "Halide target: host (this CPU) or e.g. x86-64-linux-avx2");

@@ -79,11 +79,13 @@ class ScheduledModel {
 
   // The --emit=schedule text of one pipeline.
   std::string schedule(const std::string& pipeline) const {
-    const std::string header = "\npipeline " + pipeline + "\n";
+    // "pipeline NAME", and " on DEVICE" for a GPU target.
+    const std::string header = "\npipeline " + pipeline;
     const std::string log = "\n" + log_;
-    size_t from = log.find(header);
+    size_t from = log.find(header + "\n");
+    if (from == std::string::npos) from = log.find(header + " on ");
     if (from == std::string::npos) return "";
-    from += header.size();
+    from = log.find('\n', from + 1) + 1;
     return log.substr(from, log.find("\npipeline ", from) - from);
   }
   // The --emit=schedule line about node `id` that contains `text`, or "".

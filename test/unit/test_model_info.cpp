@@ -1,4 +1,5 @@
-// What the runtime looks up in a generated ModelInfo by name: its pipelines.
+// What the runtime looks up in a generated ModelInfo by name: its pipelines,
+// each for a device.
 #include "runtime/model.h"
 
 #include <gtest/gtest.h>
@@ -12,30 +13,37 @@ namespace {
 int pipeline_a(void**) { return 1; }
 int pipeline_b(void**) { return 2; }
 
-TEST(ModelInfoPipelines, FoundByNameInAnyOrder) {
-  const PipelineInfo pipelines[] = {{"train_step", pipeline_b, 0, nullptr}, {"predict", pipeline_a, 0, nullptr}};
+TEST(ModelInfoPipelines, FoundByNameAndDeviceInAnyOrder) {
+  const PipelineInfo pipelines[] = {{"train_step", "cpu", pipeline_b, 0, nullptr},
+                                    {"predict", "cuda", pipeline_b, 0, nullptr},
+                                    {"predict", "cpu", pipeline_a, 0, nullptr}};
   ModelInfo info{};
   info.name = "m";
-  info.num_pipelines = 2;
+  info.num_pipelines = 3;
   info.pipelines = pipelines;
-  EXPECT_EQ(&find_pipeline(info, "predict"), &pipelines[1]);
-  EXPECT_EQ(&find_pipeline(info, "train_step"), &pipelines[0]);
+  EXPECT_EQ(&find_pipeline(info, "predict", "cpu"), &pipelines[2]);
+  EXPECT_EQ(&find_pipeline(info, "predict", "cuda"), &pipelines[1]);
+  EXPECT_EQ(&find_pipeline(info, "train_step", "cpu"), &pipelines[0]);
+  EXPECT_EQ(find_pipeline_if(info, "train_step", "cuda"), nullptr);
 }
 
 TEST(ModelInfoPipelines, AMissingOneIsAClearError) {
-  const PipelineInfo pipelines[] = {{"predict", pipeline_a, 0, nullptr}, {"evaluate", pipeline_b, 0, nullptr}};
+  const PipelineInfo pipelines[] = {{"predict", "cpu", pipeline_a, 0, nullptr},
+                                    {"evaluate", "cpu", pipeline_b, 0, nullptr}};
   ModelInfo info{};
   info.name = "m";
   info.num_pipelines = 2;
   info.pipelines = pipelines;
   try {
-    find_pipeline(info, "probe");
+    find_pipeline(info, "probe", "cpu");
     FAIL() << "no error";
   } catch (const std::runtime_error& e) {
-    EXPECT_EQ(std::string(e.what()), "model 'm' has no pipeline 'probe' (it has predict, evaluate); rebuild the program with nnc");
+    EXPECT_EQ(std::string(e.what()),
+              "model 'm' has no pipeline 'probe' on cpu (it has predict on cpu, evaluate on cpu); rebuild the program "
+              "with nnc");
   }
   info.num_pipelines = 0;
-  EXPECT_THROW(find_pipeline(info, "predict"), std::runtime_error);
+  EXPECT_THROW(find_pipeline(info, "predict", "cpu"), std::runtime_error);
 }
 
 }  // namespace
