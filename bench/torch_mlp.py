@@ -39,6 +39,8 @@ def parse_args(doc=__doc__, add_arguments=None, warmup=20):
     p.add_argument("--latency-calls", type=int, default=2000,
                    help="timed batch-1 predictions (after as many/10 warm-up calls)")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--device", choices=("cpu", "cuda"), default="cpu", help="where the model runs")
+    p.add_argument("--compile", action="store_true", help="torch.compile the model (PyTorch 2)")
     a = p.parse_args()
     for name in ("batch", "threads", "steps", "repeats", "latency_calls"):
         if getattr(a, name) < 1:
@@ -85,10 +87,15 @@ def bench(a, name, make_model, input_shape, lr, momentum=0.9):
         pass  # only allowed before any inter-op work; harmless if refused
     torch.manual_seed(a.seed)
 
-    model = make_model(nn)
+    device = torch.device(a.device)
+    model = make_model(nn).to(device)
     opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
-    x = torch.rand(a.batch, *input_shape, dtype=torch.float32)
-    y = torch.randint(0, 10, (a.batch,), dtype=torch.int64)
+    if a.compile:
+        model = torch.compile(model)
+    x = torch.rand(a.batch, *input_shape, dtype=torch.float32, device=device)
+    y = torch.randint(0, 10, (a.batch,), dtype=torch.int64, device=device)
+    # A GPU runs asynchronously: a timing ends when its queue is empty.
+    sync = torch.cuda.synchronize if a.device == "cuda" else (lambda: None)
 
     def step():
         opt.zero_grad()
@@ -103,23 +110,27 @@ def bench(a, name, make_model, input_shape, lr, momentum=0.9):
         step()
     step_ms = []
     for _ in range(a.repeats):
+        sync()
         t0 = time.perf_counter_ns()
         for _ in range(a.steps):
             step()
+        sync()
         step_ms.append((time.perf_counter_ns() - t0) / 1e6 / a.steps)
     m = statistics.median(step_ms)
     final_loss = float(step().detach())
 
     # ---- batch-1 prediction latency (forward + softmax) ---------------------
     model.eval()
-    x1 = torch.rand(1, *input_shape, dtype=torch.float32)
+    x1 = torch.rand(1, *input_shape, dtype=torch.float32, device=device)
     lat_us = []
     with torch.inference_mode():
         for _ in range(max(10, a.latency_calls // 10)):
             F.softmax(model(x1), dim=1)
+        sync()
         for _ in range(a.latency_calls):
             t0 = time.perf_counter_ns()
             F.softmax(model(x1), dim=1)
+            sync()
             lat_us.append((time.perf_counter_ns() - t0) / 1e3)
     lat = statistics.median(lat_us)
 
@@ -133,7 +144,8 @@ def bench(a, name, make_model, input_shape, lr, momentum=0.9):
         "predict_latency_us": round(lat, 2),
         "blas": blas[0] if blas else "none mapped (torch built-in gemm)",
         "blas_all": blas,
-        "impl": "pytorch",
+        "impl": "pytorch" + (" compiled" if a.compile else ""),
+        "device": a.device,
         "torch_version": torch.__version__,
         "steps": a.steps,
         "repeats": a.repeats,

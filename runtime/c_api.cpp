@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/devices.h"
 #include "runtime/engine.h"
 #include "runtime/finite.h"
 
@@ -31,6 +32,8 @@ class Model {
   Status train_step(const float* inputs, const void* targets, int64_t count, float* loss);
   Status fit_input_statistics(const float* inputs, int64_t count);
 
+  Status set_device(const char* device);
+  const char* device() const { return engine_.device().c_str(); }
   Status get_setting(const char* name, double* value);
   Status set_setting(const char* name, double value);
   int64_t steps() const { return steps_; }
@@ -265,6 +268,27 @@ Status Model::fit_input_statistics(const float* inputs, int64_t count) {
   });
 }
 
+Status Model::set_device(const char* device) {
+  if (!device) return fail("set_device", kNull, "device is NULL");
+  const std::string requested = device, gpu = engine_.info().gpu;
+  if (requested != "cpu" && requested != "cuda" && requested != "opencl")
+    return fail("set_device", kValue, "no device '" + requested + "'; the devices are cpu, cuda and opencl");
+  if (requested != "cpu" && requested != gpu)
+    return fail("set_device", kUnsupported, "model '" + std::string(engine_.info().name) + "' was compiled for " +
+                                                (gpu.empty() ? std::string("the CPU only") : "the CPU and " + gpu) +
+                                                "; nnc --gpu " + requested + " adds " + requested);
+  std::string description = "cpu";
+  if (requested != "cpu") {
+    const GpuProbe probe = probe_gpu(requested);
+    if (!probe.found) return fail("set_device", kUnsupported, "no " + requested + " device: " + probe.reason + "; use \"cpu\"");
+    description = probe.name + " (" + requested + ")";
+  }
+  return guarded("set_device", kInternal, [&] {
+    engine_.set_device(requested, description);
+    return kOk;
+  });
+}
+
 Status Model::get_setting(const char* name, double* value) {
   if (!name || !value) return fail("get_hyperparameter", kNull, !name ? "name is NULL" : "value is NULL");
   auto it = settings_.find(name);
@@ -384,6 +408,8 @@ Status fit_input_statistics(const ModelInfo& info, Model* m, const float* inputs
   ON_HANDLE(fit_input_statistics, fit_input_statistics(inputs, count));
 }
 int64_t steps(const Model* m) { return m ? m->steps() : 0; }
+Status set_device(const ModelInfo& info, Model* m, const char* device) { ON_HANDLE(set_device, set_device(device)); }
+const char* device(const Model* m) { return m ? m->device() : ""; }
 Status get_setting(const ModelInfo& info, Model* m, const char* name, double* value) {
   ON_HANDLE(get_hyperparameter, get_setting(name, value));
 }

@@ -58,6 +58,8 @@ Status train_step(const ModelInfo& info, Model* m, const float* inputs, const vo
                   float* loss);
 Status fit_input_statistics(const ModelInfo& info, Model* m, const float* inputs, int64_t count);
 int64_t steps(const Model* m);
+Status set_device(const ModelInfo& info, Model* m, const char* device);
+const char* device(const Model* m);
 Status get_setting(const ModelInfo& info, Model* m, const char* name, double* value);
 Status set_setting(const ModelInfo& info, Model* m, const char* name, double value);
 

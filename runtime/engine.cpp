@@ -84,11 +84,19 @@ Engine::Engine(const ModelInfo& info)
 void Engine::set_device(const std::string& device, const std::string& description) {
   device_description_ = description;
   if (device == device_) return;
+  // The values move with the engine: each tensor to the host, then marked
+  // changed there, so the new device starts from them.
+  for (std::vector<Tensor>* tensors : {&params_, &next_params_, &states_, &next_states_})
+    for (Tensor& t : *tensors) t.write();
   predict_ = &find_pipeline(info_, "predict", device.c_str());
   evaluate_ = &find_pipeline(info_, "evaluate", device.c_str());
   train_step_ = find_pipeline_if(info_, "train_step", device.c_str());
   probe_ = find_pipeline_if(info_, "probe", device.c_str());
   device_ = device;
+  // A step allocates its batch's and intermediate buffers on the device;
+  // kept for the next step instead of freed (the Halide runtime's cache),
+  // they cost one allocation per buffer per run, not per step.
+  if (device != "cpu") halide_reuse_device_allocations(nullptr, true);
 }
 
 void Engine::ensure_training_state() {

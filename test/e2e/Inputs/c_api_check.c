@@ -74,6 +74,10 @@ int main(int argc, char** argv) {
   expect("create NULL", tiny_create(1, NULL), TINY_ERROR_NULL, NULL);
   expect("predict NULL handle", tiny_predict(NULL, kX, 1, out, 3), TINY_ERROR_NULL, NULL);
   expect("create", tiny_create(1, &m), TINY_OK, m);
+  printf("device %s\n", tiny_device(m));
+  expect("set_device cuda", tiny_set_device(m, "cuda"), TINY_ERROR_UNSUPPORTED, m);
+  expect("set_device tpu", tiny_set_device(m, "tpu"), TINY_ERROR_VALUE, m);
+  expect("set_device cpu", tiny_set_device(m, "cpu"), TINY_OK, m);
 #if TINY_TRAINS
   /* tiny standardises its inputs (standardize on, the default): it needs statistics first. */
   expect("predict before statistics", tiny_predict(m, kX, 1, out, 3), TINY_ERROR_NOT_READY, m);
