@@ -397,11 +397,12 @@ void place_value(Context& cx, int id, bool is_output) {
 // Blocks and threads where the CPU has parallel loops and vectors: every
 // stage of a materialised value (its definition and each update, over the
 // update's pure variables) is tiled into 16 x 16 threads over its two
-// innermost dimensions (features x rows, or columns x rows of an image),
-// the rest in blocks; a scalar runs on one GPU thread. A matrix product or
-// convolution keeps its running sum in a register of the thread that
-// computes the value it is fused into. Correct on every GPU back end
-// (CUDA, and OpenCL on PoCL in the tests); shared-memory staging and block
+// innermost dimensions (columns x rows of an image), the rest in blocks; a
+// 2-D value (features x rows) in 4 x 4 register tiles per thread; a vector
+// in blocks of 256 threads; a scalar on one GPU thread. A matrix product or
+// convolution keeps its running sums in registers of the thread that
+// computes the value it is fused into. Correct on every GPU back end (CUDA,
+// and OpenCL on PoCL in the tests); shared-memory staging and block
 // reductions are not there yet (see docs/language.md, the GPU section).
 
 constexpr int kGpuThreads = 16;  // per block dimension: 16 x 16 = 256 threads
@@ -449,18 +450,45 @@ std::optional<Var> gpu_tile_func(Func f) {
   return thread;
 }
 
+// A 2-D value f(j, i) (features x rows): each GPU thread computes a 4 x 4
+// register tile of it, 16 x 4 threads a block (64 features x 16 rows), so a
+// matrix product fused into it loads 4 + 4 operands per 16 FMAs.
+constexpr int kGpuRegisterTile = 4;
+
+std::optional<Var> gpu_register_tiles(Func f) {
+  const std::vector<Var> v = f.args();
+  Var jo("jo"), io("io"), jt("jt"), it("it"), ji("ji"), ii("ii"), jb("jb"), ib("ib");
+  f.compute_root()
+      .split(v[0], jo, ji, kGpuRegisterTile, TailStrategy::GuardWithIf)
+      .split(v[1], io, ii, kGpuRegisterTile, TailStrategy::GuardWithIf)
+      .reorder(ji, ii, jo, io)
+      .gpu_tile(jo, io, jb, ib, jt, it, kGpuThreads, kGpuRegisterTile, TailStrategy::GuardWithIf)
+      .unroll(ji)
+      .unroll(ii);
+  for (int u = 0; u < f.num_update_definitions(); ++u) gpu_tile_stage(f.update(u), update_pure_vars(f, u));
+  return jt;
+}
+
 void gpu_place_value(Context& cx, int id, bool) {
   const ir::Node& n = cx.p.graph.node(id);
   const ir::Lowered& l = cx.funcs.at(id);
-  if (std::optional<Var> thread = gpu_tile_func(l.value)) cx.tile_loop[id] = *thread;
-  if (ir::op_def(n.op).schedule == Schedule::KernelGrad) {
+  const Schedule kind = ir::op_def(n.op).schedule;
+  const bool tiles = n.type.rank() == 2 && kind != Schedule::KernelGrad;
+  if (std::optional<Var> thread = tiles ? gpu_register_tiles(l.value) : gpu_tile_func(l.value))
+    cx.tile_loop[id] = *thread;
+  if (kind == Schedule::KernelGrad) {
     // The batch's sum (the update) runs in each thread of the kernel
     // gradient; each image's product is summed where the sum needs it.
     Func(l.accumulator).compute_at(l.value, l.batch.x);
     cx.note(id, "one GPU thread per kernel tap x channel pair (16 x 16 blocks), summing over the batch and its positions");
+  } else if (tiles) {
+    cx.note(id, "GPU blocks of 16 x 4 threads, each computing a 4 x 4 register tile (features x rows)");
+  } else if (n.type.rank() == 0) {
+    cx.note(id, "one GPU thread");
+  } else if (n.type.rank() == 1) {
+    cx.note(id, "GPU blocks of 256 threads, one value each");
   } else {
-    cx.note(id, n.type.rank() == 0 ? "one GPU thread"
-                                   : "GPU blocks of 16 x 16 threads over its two innermost dimensions, one value each");
+    cx.note(id, "GPU blocks of 16 x 16 threads over its two innermost dimensions, one value each");
   }
 }
 
@@ -468,9 +496,17 @@ void gpu_place_product(Context& cx, int id, int home) {
   const ir::Node& n = cx.p.graph.node(id);
   auto thread = cx.tile_loop.find(home);
   if (thread == cx.tile_loop.end()) throw std::runtime_error("a product without a GPU thread to live in");
-  Func(cx.funcs.at(id).accumulator).compute_at(cx.funcs.at(home).value, thread->second);
+  Func acc = cx.funcs.at(id).accumulator;
+  acc.compute_at(cx.funcs.at(home).value, thread->second);
+  const std::vector<Var> v = acc.args();
+  const bool register_tile = ir::op_def(n.op).schedule == Schedule::Gemm && cx.p.graph.node(home).type.rank() == 2;
+  if (register_tile) {  // the thread's 4 x 4 sums, unrolled, the sum's loop outside them
+    acc.unroll(v[0]).unroll(v[1]);
+    acc.update().reorder(v[0], v[1], cx.funcs.at(id).reduction.x).unroll(v[0]).unroll(v[1]);
+  }
   if (cx.log) {
-    *cx.log << "  %" << id << " " << ir::op_name(n.op) << ": accumulates in a register of each GPU thread of %" << home;
+    *cx.log << "  %" << id << " " << ir::op_name(n.op) << ": accumulates in "
+            << (register_tile ? "a 4 x 4 register tile" : "a register") << " of each GPU thread of %" << home;
     if (home != id) *cx.log << " (fused: its epilogue is inlined there)";
     *cx.log << "\n";
   }

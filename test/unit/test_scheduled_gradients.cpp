@@ -263,8 +263,10 @@ TEST_P(ScheduledGradients, MlpClassifier) {
   ASSERT_NO_FATAL_FAILURE(
       expect_away_from_kink(Values(ref.at(mlp.pre_relu).begin(), ref.at(mlp.pre_relu).end()), "relu input"));
   if (gpu()) {
-    EXPECT_SCHEDULED(m, "train_step", "matmul: accumulates in a register of each GPU thread");
-    EXPECT_SCHEDULED(m, "train_step", "GPU blocks of 16 x 16 threads");
+    EXPECT_SCHEDULED(m, "train_step", "matmul: accumulates in a 4 x 4 register tile of each GPU thread");
+    EXPECT_SCHEDULED(m, "train_step", "matmul_tn: accumulates in a 4 x 4 register tile of each GPU thread");
+    EXPECT_SCHEDULED(m, "train_step", "GPU blocks of 16 x 4 threads, each computing a 4 x 4 register tile");
+    EXPECT_SCHEDULED(m, "train_step", "GPU blocks of 256 threads");  // the bias gradients
     EXPECT_SCHEDULED(m, "train_step", "cross_entropy: materialised");
     EXPECT_SCHEDULED(m, "train_step", "one GPU thread");  // the loss, a scalar
   } else {
@@ -370,6 +372,7 @@ TEST_P(ScheduledGradients, Cnn2D) {
   } else {
     EXPECT_SCHEDULED(m, "train_step", "conv: accumulates in a register of each GPU thread");
     EXPECT_SCHEDULED(m, "train_step", "conv_grad_input: accumulates in a register of each GPU thread");
+    EXPECT_SCHEDULED(m, "train_step", "GPU blocks of 16 x 16 threads over its two innermost dimensions");
     EXPECT_SCHEDULED(m, "train_step", "one GPU thread per kernel tap x channel pair");
   }
   EXPECT_SCHEDULED(m, "train_step", "softmax_grad: materialised");
