@@ -5,8 +5,6 @@
 #pragma once
 #include <cstdint>
 
-struct halide_device_interface_t;  // HalideRuntime.h: a GPU API's entry points in the Halide runtime
-
 namespace nnc::rt {
 
 enum class InitKind { Zeros, Constant, Uniform, Normal, Glorot, He, Literal };
@@ -117,7 +115,6 @@ struct ModelInfo {
   const Augmentation* augment;
   const char* target;       // the Halide target the pipelines were compiled for
   const char* gpu;          // "": CPU only; cuda or opencl: every pipeline also for that GPU (nnc --gpu)
-  const halide_device_interface_t* (*gpu_interface)();  // the Halide runtime's, for that GPU; else null
 };
 
 // Values in a tensor of row-major `dims`.

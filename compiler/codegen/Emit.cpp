@@ -100,8 +100,6 @@ std::string model_info_source(const ir::Program& p, const std::vector<PipelineIR
   for (const PipelineIR& pl : pipelines)
     s << "extern \"C\" int " << pipeline_function(prefix, pl) << "_argv(void** args);\n";
   const std::string gpu = gpu_of(pipelines);
-  if (!gpu.empty())  // the Halide runtime's, for the engine's buffers on the device
-    s << "extern \"C\" const halide_device_interface_t* halide_" << gpu << "_device_interface();\n";
   s << "\nnamespace {\n";
   for (size_t i = 0; i < p.params.size(); ++i) {
     const ir::Node& n = g.node(p.params[i]);
@@ -206,7 +204,6 @@ std::string model_info_source(const ir::Program& p, const std::vector<PipelineIR
     << "  .num_augment = " << t.augment.size() << ", .augment = augment,\n"
     << "  .target = " << quoted(target.to_string()) << ",\n"
     << "  .gpu = " << quoted(gpu) << ",\n"
-    << "  .gpu_interface = " << (gpu.empty() ? std::string("nullptr") : "halide_" + gpu + "_device_interface") << ",\n"
     << "};\n}  // namespace\n\n"
     << "// For the program's main (emit_program).\n"
     << "extern \"C\" const ModelInfo* nnc_" << prefix << "_model_info() { return &info; }\n\n";
