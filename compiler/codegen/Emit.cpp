@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <map>
 #include <regex>
 #include <sstream>
@@ -288,12 +289,24 @@ LibraryFiles build_library(const ir::Program& p, const std::vector<PipelineIR>& 
   const Toolchain& tools = toolchain();
   LibraryFiles files;
   // 1. Each pipeline to an object, without the Halide runtime; the runtime once.
+  // Lowering names things from global counters, so it runs in order (the
+  // same program, byte for byte, every time); the code generation of the
+  // lowered modules, most of the time, runs on a thread each.
+  std::vector<std::future<void>> compiles;
   for (const PipelineIR& pl : pipelines) {
     files.objects.push_back((work / (pipeline_function(name, pl) + ".o")).string());
     Halide::Pipeline pipeline = pl.pipeline;  // a handle; its compile methods are not const
-    pipeline.compile_to_object(files.objects.back(), pl.inputs, pipeline_function(name, pl),
-                               pl.target.with_feature(Halide::Target::NoRuntime));
+    Halide::Module module = pipeline.compile_to_module(pl.inputs, pipeline_function(name, pl),
+                                                       pl.target.with_feature(Halide::Target::NoRuntime));
+    // A GPU module's host code generation names its kernels from the same
+    // counters: those stay in order too.
+    const std::launch policy = pl.device == "cpu" ? std::launch::async : std::launch::deferred;
+    compiles.push_back(std::async(policy, [module, object = files.objects.back()] {
+      module.compile({{Halide::OutputFileType::object, object}});
+    }));
+    if (pl.device != "cpu") compiles.back().wait();
   }
+  for (std::future<void>& compile : compiles) compile.get();  // rethrows a compile's error
   files.objects.push_back((work / "halide_runtime.o").string());
   Halide::compile_standalone_runtime(files.objects.back(), runtime_target(pipelines, o.target));
   // 2. The C header, and the model's source: its ModelInfo and the C API's entry points.
