@@ -42,6 +42,7 @@ class Model {
   template <class Body>
   Status guarded(const char* function, Status data_error, Body&& body);
   Status fail(const char* function, Status status, const std::string& message);
+  Status check_inputs(const char* function, const float* inputs, int64_t count);
   Status check_batch(const char* function, const float* inputs, const void* targets, int64_t count);
   Status check_statistics(const char* function);
   Status find_param_buffer(const char* function, const char* name, const void* values, int64_t length, int* param);
@@ -172,10 +173,8 @@ Status Model::check_statistics(const char* function) {
                                        prefix + "_load_weights");
 }
 
-// The arguments every batch call shares: pointers, a count, finite inputs,
-// targets that are classes of the model or finite values.
-Status Model::check_batch(const char* function, const float* inputs, const void* targets, int64_t count) {
-  const ModelInfo& info = engine_.info();
+// The inputs every batch call takes: a pointer, a count, finite values.
+Status Model::check_inputs(const char* function, const float* inputs, int64_t count) {
   if (!inputs) return fail(function, kNull, "inputs is NULL");
   if (count < 1) return fail(function, kSize, "count is " + std::to_string(count) + "; a batch has 1 sample or more");
   if (count > INT32_MAX / std::max<int64_t>(1, engine_.input_size()))
@@ -184,7 +183,13 @@ Status Model::check_batch(const char* function, const float* inputs, const void*
   if (int64_t bad = first_non_finite(inputs, count * n_in); bad >= 0)
     return fail(function, kValue, "input value " + std::to_string(bad % n_in) + " of sample " +
                                       std::to_string(bad / n_in) + " is not finite");
-  if (targets == inputs) return kOk;  // predict: no targets
+  return kOk;
+}
+
+// And with targets: classes of the model, or finite values.
+Status Model::check_batch(const char* function, const float* inputs, const void* targets, int64_t count) {
+  const ModelInfo& info = engine_.info();
+  if (Status s = check_inputs(function, inputs, count); s != kOk) return s;
   if (!targets) return fail(function, kNull, "targets is NULL");
   if (info.classes > 0) {
     const int32_t* labels = static_cast<const int32_t*>(targets);
@@ -201,7 +206,7 @@ Status Model::check_batch(const char* function, const float* inputs, const void*
 }
 
 Status Model::predict(const float* inputs, int64_t count, float* outputs, int64_t outputs_length) {
-  if (Status s = check_batch("predict", inputs, inputs, count); s != kOk) return s;
+  if (Status s = check_inputs("predict", inputs, count); s != kOk) return s;
   if (Status s = check_statistics("predict"); s != kOk) return s;
   if (!outputs) return fail("predict", kNull, "outputs is NULL");
   const int64_t needed = count * engine_.output_size();
@@ -264,7 +269,7 @@ Status Model::fit_input_statistics(const float* inputs, int64_t count) {
     return fail("fit_input_statistics", kUnsupported, "model '" + std::string(engine_.info().name) +
                                                           "' does not standardise its inputs (no `standardize on` in "
                                                           "its train section); its inputs go in as they are");
-  if (Status s = check_batch("fit_input_statistics", inputs, inputs, count); s != kOk) return s;
+  if (Status s = check_inputs("fit_input_statistics", inputs, count); s != kOk) return s;
   return guarded("fit_input_statistics", kValue, [&] {
     engine_.fit_standardizer(inputs, count);
     return kOk;
@@ -273,21 +278,17 @@ Status Model::fit_input_statistics(const float* inputs, int64_t count) {
 
 Status Model::set_device(const char* device) {
   if (!device) return fail("set_device", kNull, "device is NULL");
-  const std::string requested = device, gpu = engine_.info().gpu;
+  const std::string requested = device;
   if (requested != "cpu" && requested != "cuda" && requested != "opencl")
     return fail("set_device", kValue, "no device '" + requested + "'; the devices are cpu, cuda and opencl");
-  if (requested != "cpu" && requested != gpu)
-    return fail("set_device", kUnsupported, "model '" + std::string(engine_.info().name) + "' was compiled for " +
-                                                (gpu.empty() ? std::string("the CPU only") : "the CPU and " + gpu) +
+  const DeviceChoice where = choose_device(engine_.info(), requested);
+  if (where.kind == DeviceChoice::Problem::NotCompiled)
+    return fail("set_device", kUnsupported, "model '" + std::string(engine_.info().name) + "' was " + where.problem +
                                                 "; nnc --gpu " + requested + " adds " + requested);
-  std::string description = "cpu";
-  if (requested != "cpu") {
-    const GpuProbe probe = probe_gpu(requested);
-    if (!probe.found) return fail("set_device", kUnsupported, "no " + requested + " device: " + probe.reason + "; use \"cpu\"");
-    description = probe.name + " (" + requested + ")";
-  }
+  if (where.kind == DeviceChoice::Problem::NoDevice)
+    return fail("set_device", kUnsupported, where.problem + "; use \"cpu\"");
   return guarded("set_device", kInternal, [&] {
-    engine_.set_device(requested, description);
+    engine_.set_device(where.device, where.description);
     return kOk;
   });
 }

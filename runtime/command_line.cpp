@@ -62,9 +62,14 @@ int run(const ModelInfo& info, int argc, char** argv) {
     return app.exit(e);
   }
   if (threads > 0) halide_set_num_threads(threads);
-  std::string description;
-  engine.set_device(choose_device(info, device, &description), description);
-  if (*info.gpu && !app.got_subcommand(info_cmd)) std::fprintf(stderr, "%s: device: %s\n", info.name, description.c_str());
+  const DeviceChoice where = choose_device(info, device);
+  if (where.kind == DeviceChoice::Problem::NotCompiled)
+    throw DataError("--device " + device + ": this program was " + where.problem + "; compile it with nnc --gpu " +
+                    device + ", or run with --device cpu");
+  if (where.kind == DeviceChoice::Problem::NoDevice) throw DataError(where.problem + "; run with --device cpu");
+  engine.set_device(where.device, where.description);
+  if (*info.gpu && !app.got_subcommand(info_cmd))
+    std::fprintf(stderr, "%s: device: %s\n", info.name, where.description.c_str());
 
   if (app.got_subcommand(train_cmd)) return run_train(engine, train);
   if (app.got_subcommand(tune_cmd)) return run_tune(engine, tune);

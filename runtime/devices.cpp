@@ -2,7 +2,6 @@
 
 #include <dlfcn.h>
 
-#include "runtime/dataset.h"  // DataError
 
 namespace nnc::rt {
 namespace {
@@ -78,27 +77,19 @@ GpuProbe probe_gpu(const std::string& api) {
   return {false, "", "no GPU API '" + api + "'"};
 }
 
-std::string choose_device(const ModelInfo& info, const std::string& requested, std::string* description) {
+DeviceChoice choose_device(const ModelInfo& info, const std::string& requested) {
+  using Problem = DeviceChoice::Problem;
   const std::string gpu = info.gpu;
-  if (requested == "cpu" || (requested.empty() && gpu.empty())) {
-    *description = "cpu";
-    return "cpu";
-  }
+  if (requested == "cpu" || (requested.empty() && gpu.empty())) return {"cpu", "cpu", Problem::None, ""};
   if (!requested.empty() && requested != gpu)
-    throw DataError("--device " + requested + ": this program was compiled for " +
-                    (gpu.empty() ? std::string("the CPU only") : "the CPU and " + gpu) +
-                    "; compile it with nnc --gpu " + requested + ", or run with --device cpu");
+    return {"", "", Problem::NotCompiled,
+            "compiled for " + (gpu.empty() ? std::string("the CPU only") : "the CPU and " + gpu)};
   const GpuProbe probe = probe_gpu(gpu);
-  if (!probe.found) {
-    if (requested.empty()) {  // no GPU here: the CPU, as when none was compiled in
-      *description = "cpu (no " + gpu + " device: " + probe.reason + ")";
-      return "cpu";
-    }
-    throw DataError("no " + std::string(gpu == "cuda" ? "CUDA" : "OpenCL") + " device: " + probe.reason +
-                    "; run with --device cpu");
-  }
-  *description = probe.name + " (" + gpu + ")";
-  return gpu;
+  if (probe.found) return {gpu, probe.name + " (" + gpu + ")", Problem::None, ""};
+  if (requested.empty())  // as if none were compiled in
+    return {"cpu", "cpu (no " + gpu + " device: " + probe.reason + ")", Problem::None, ""};
+  return {"", "", Problem::NoDevice,
+          "no " + std::string(gpu == "cuda" ? "CUDA" : "OpenCL") + " device: " + probe.reason};
 }
 
 }  // namespace nnc::rt

@@ -17,10 +17,17 @@ struct GpuProbe {
 // Asks the driver of `api` (cuda: libcuda.so.1; opencl: libOpenCL.so.1).
 GpuProbe probe_gpu(const std::string& api);
 
-// The device the program runs on: `requested` (cpu, or the model's GPU), or
-// with "" the model's GPU when its driver finds one, else the CPU. Throws
-// DataError for a GPU that is not there or not compiled in. `description`
-// gets "NVIDIA H200 (cuda)" or "cpu".
-std::string choose_device(const ModelInfo& info, const std::string& requested, std::string* description);
+// Where a model runs: `requested` (cpu, or the GPU it was compiled for), or
+// with "" its GPU when the driver finds one, else the CPU. A request that
+// cannot be met leaves `device` empty and says why in `problem` ("compiled
+// for the CPU only", "no CUDA device: <the driver's reason>"); the caller
+// adds what to do, in its own terms (a flag, a function).
+struct DeviceChoice {
+  std::string device;
+  std::string description;  // "NVIDIA H200 (cuda)", "cpu", "cpu (no cuda device: ...)"
+  enum class Problem { None, NotCompiled, NoDevice } kind = Problem::None;
+  std::string problem;
+};
+DeviceChoice choose_device(const ModelInfo& info, const std::string& requested);
 
 }  // namespace nnc::rt

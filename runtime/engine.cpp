@@ -290,10 +290,15 @@ void Engine::fit_standardizer(const float* inputs, int64_t count) {
 }
 
 void Engine::standardize_rows(float* x, int64_t count) const {
-  if (mean_.empty()) return;
+  if (!mean_.empty()) standardize_rows(x, count, x);
+}
+
+// (x - mean) * (1 / std), the one formula of every path: a resumed run, the
+// C API and the program standardise bit for bit alike.
+void Engine::standardize_rows(const float* x, int64_t count, float* out) const {
   const int64_t n = input_size();
   for (int64_t s = 0; s < count; ++s)
-    for (int64_t k = 0; k < n; ++k) x[s * n + k] = (x[s * n + k] - mean_[size_t(k)]) * inv_std_[size_t(k)];
+    for (int64_t k = 0; k < n; ++k) out[s * n + k] = (x[s * n + k] - mean_[size_t(k)]) * inv_std_[size_t(k)];
 }
 
 void Engine::call(const PipelineInfo& p, const float* x, const void* t, int64_t batch, float* loss, float* output,
@@ -416,11 +421,8 @@ std::string Engine::format_weights() const {
 // The raw inputs, standardised into the engine's buffer, or as they are.
 const float* Engine::standardized(const float* inputs, int64_t count) {
   if (mean_.empty()) return inputs;
-  const int64_t n = input_size();
-  standardized_.resize(size_t(count * n));
-  for (int64_t s = 0; s < count; ++s)  // one pass: a copy would be a second
-    for (int64_t k = 0; k < n; ++k)
-      standardized_[size_t(s * n + k)] = (inputs[s * n + k] - mean_[size_t(k)]) * inv_std_[size_t(k)];
+  standardized_.resize(size_t(count * input_size()));
+  standardize_rows(inputs, count, standardized_.data());  // one pass: a copy first would be a second
   return standardized_.data();
 }
 

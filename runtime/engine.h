@@ -167,6 +167,7 @@ class Engine {
  private:
   TensorFile weights_file() const;  // the params and the input statistics
   const float* standardized(const float* inputs, int64_t count);
+  void standardize_rows(const float* x, int64_t count, float* out) const;
   void set_standardizer(std::vector<float> mean, std::vector<float> std_dev);
   void call(const PipelineInfo& p, const float* x, const void* t, int64_t batch, float* loss, float* output,
             const double* hypers, float* const* probes = nullptr);
