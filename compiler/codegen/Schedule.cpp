@@ -401,9 +401,12 @@ void place_value(Context& cx, int id, bool is_output) {
 // 2-D value (features x rows) in 4 x 4 register tiles per thread; a vector
 // in blocks of 256 threads; a scalar on one GPU thread. A matrix product or
 // convolution keeps its running sums in registers of the thread that
-// computes the value it is fused into. Correct on every GPU back end (CUDA,
-// and OpenCL on PoCL in the tests); shared-memory staging and block
-// reductions are not there yet (see docs/language.md, the GPU section).
+// computes the value it is fused into. A sum over the batch (a loss, a bias
+// or kernel gradient) is a block reduction: a block per value it produces,
+// its threads each summing a share of the batch into shared memory. Correct
+// on every GPU back end (CUDA, and OpenCL on PoCL in the tests). Operands of
+// matrix products are not staged in shared memory (docs/language.md, the GPU
+// section, says why).
 
 constexpr int kGpuThreads = 16;  // per block dimension: 16 x 16 = 256 threads
 
@@ -450,6 +453,45 @@ std::optional<Var> gpu_tile_func(Func f) {
   return thread;
 }
 
+// A sum over the batch as a block reduction: one block per value of f, its
+// 128 threads each summing a share of the batch (the outermost dimension of
+// f's sum) into its slot of shared memory, the shares then added by one
+// thread. Returns the shares' Func and the loop over a thread's share, where
+// a per-image term (a kernel gradient's product) is computed.
+constexpr int kGpuReductionThreads = 128;
+
+struct BlockSum {
+  Func shares;
+  RVar share;
+};
+
+BlockSum gpu_block_sum(Func f) {
+  f.compute_root();
+  gpu_tile_stage(f, f.args());  // the zeros
+  const std::vector<RVar> r = f.rvars(0);
+  RVar share("batch_share_outer"), thread_of_share("batch_share");
+  Var thread("thread"), block("block"), single("single");
+  Func shares = f.update()
+                    .split(r.back(), share, thread_of_share, kGpuReductionThreads, TailStrategy::GuardWithIf)
+                    .rfactor(thread_of_share, thread);
+  Halide::Stage sum = f.update();
+  const std::vector<Var> pure = update_pure_vars(f, 0);
+  if (pure.empty()) {
+    sum.split(Var::outermost(), block, single, 1).gpu_blocks(block);
+  } else {
+    block = pure[0];
+    for (size_t d = 1; d < pure.size(); ++d) {
+      Var fused("fused_" + std::to_string(d));
+      sum.fuse(block, pure[d], fused);
+      block = fused;
+    }
+    sum.gpu_blocks(block);
+  }
+  shares.compute_at(f, block).gpu_threads(thread);
+  shares.update().gpu_threads(thread);
+  return {shares, share};
+}
+
 // A 2-D value f(j, i) (features x rows): each GPU thread computes a 4 x 4
 // register tile of it, 16 x 4 threads a block (64 features x 16 rows), so a
 // matrix product fused into it loads 4 + 4 operands per 16 FMAs.
@@ -473,15 +515,21 @@ void gpu_place_value(Context& cx, int id, bool) {
   const ir::Node& n = cx.p.graph.node(id);
   const ir::Lowered& l = cx.funcs.at(id);
   const Schedule kind = ir::op_def(n.op).schedule;
-  const bool tiles = n.type.rank() == 2 && kind != Schedule::KernelGrad;
+  if (kind == Schedule::KernelGrad || (kind == Schedule::Reduce && l.value.has_update_definition())) {
+    BlockSum sum = gpu_block_sum(l.value);
+    // A kernel gradient's per-image product sums over the image's positions
+    // in a register of the thread whose share the image is in.
+    if (kind == Schedule::KernelGrad) Func(l.accumulator).compute_at(sum.shares, sum.share);
+    cx.note(id, std::string(kind == Schedule::KernelGrad ? "a GPU block per kernel tap x channel pair"
+                                                         : "a GPU block per value") +
+                    ", its 128 threads each summing a share of the batch into shared memory, one thread adding the "
+                    "shares");
+    return;
+  }
+  const bool tiles = n.type.rank() == 2;
   if (std::optional<Var> thread = tiles ? gpu_register_tiles(l.value) : gpu_tile_func(l.value))
     cx.tile_loop[id] = *thread;
-  if (kind == Schedule::KernelGrad) {
-    // The batch's sum (the update) runs in each thread of the kernel
-    // gradient; each image's product is summed where the sum needs it.
-    Func(l.accumulator).compute_at(l.value, l.batch.x);
-    cx.note(id, "one GPU thread per kernel tap x channel pair (16 x 16 blocks), summing over the batch and its positions");
-  } else if (tiles) {
+  if (tiles) {
     cx.note(id, "GPU blocks of 16 x 4 threads, each computing a 4 x 4 register tile (features x rows)");
   } else if (n.type.rank() == 0) {
     cx.note(id, "one GPU thread");
@@ -513,10 +561,17 @@ void gpu_place_product(Context& cx, int id, int home) {
 }
 
 void gpu_place_helper(Context& cx, int id, const ir::Helper& h) {
-  gpu_tile_func(h.func);
+  // A batch's total (a loss's sum) is a block reduction; the other helpers
+  // are values computed once, a thread each.
+  const bool batch_sum = h.placement == ir::Placement::Total && Func(h.func).has_update_definition();
+  if (batch_sum) gpu_block_sum(h.func);
+  else gpu_tile_func(h.func);
   if (cx.log)
     *cx.log << "  %" << id << " " << ir::op_name(cx.p.graph.node(id).op) << ": helper " << Func(h.func).name() << " ("
-            << h.what << "): computed once on the GPU, 16 x 16 threads per block\n";
+            << h.what << "): "
+            << (batch_sum ? "a GPU block of 128 threads each summing a share of the batch into shared memory"
+                          : "computed once on the GPU, 16 x 16 threads per block")
+            << "\n";
 }
 
 // ---- the policies ----------------------------------------------------------------------

@@ -266,7 +266,10 @@ TEST_P(ScheduledGradients, MlpClassifier) {
     EXPECT_SCHEDULED(m, "train_step", "matmul: accumulates in a 4 x 4 register tile of each GPU thread");
     EXPECT_SCHEDULED(m, "train_step", "matmul_tn: accumulates in a 4 x 4 register tile of each GPU thread");
     EXPECT_SCHEDULED(m, "train_step", "GPU blocks of 16 x 4 threads, each computing a 4 x 4 register tile");
-    EXPECT_SCHEDULED(m, "train_step", "GPU blocks of 256 threads");  // the bias gradients
+    EXPECT_SCHEDULED(m, "train_step", "GPU blocks of 256 threads");  // the biases' updates
+    // the bias gradients and the loss's sum: block reductions over the batch
+    EXPECT_SCHEDULED(m, "train_step", "a GPU block per value, its 128 threads each summing a share of the batch");
+    EXPECT_SCHEDULED(m, "train_step", "(the batch's sum): a GPU block of 128 threads");
     EXPECT_SCHEDULED(m, "train_step", "cross_entropy: materialised");
     EXPECT_SCHEDULED(m, "train_step", "one GPU thread");  // the loss, a scalar
   } else {
@@ -373,7 +376,7 @@ TEST_P(ScheduledGradients, Cnn2D) {
     EXPECT_SCHEDULED(m, "train_step", "conv: accumulates in a register of each GPU thread");
     EXPECT_SCHEDULED(m, "train_step", "conv_grad_input: accumulates in a register of each GPU thread");
     EXPECT_SCHEDULED(m, "train_step", "GPU blocks of 16 x 16 threads over its two innermost dimensions");
-    EXPECT_SCHEDULED(m, "train_step", "one GPU thread per kernel tap x channel pair");
+    EXPECT_SCHEDULED(m, "train_step", "a GPU block per kernel tap x channel pair, its 128 threads");
   }
   EXPECT_SCHEDULED(m, "train_step", "softmax_grad: materialised");
   EXPECT_SCHEDULED(m, "train_step", "(the zero-padded input)");
