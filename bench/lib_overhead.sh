@@ -62,13 +62,5 @@ Sizes (release, \`-O2\`): the libraries as \`nnc --lib\` writes them, and the in
 | model | libNAME.a | libNAME.a, inference-only | libNAME.so | libNAME.so, inference-only | inference-only program, stripped |
 |---|---|---|---|---|---|
 ${rows_size}<!-- /library -->"
-python3 - "$section" <<'PY'
-import re, sys
-path = "bench/RESULTS.md"
-text = open(path).read()
-section = sys.argv[1]
-pattern = re.compile(r"<!-- library:.*?<!-- /library -->", re.S)
-text = pattern.sub(lambda _: section, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section + "\n"
-open(path, "w").write(text)
-PY
+printf '%s\n' "$section" | python3 bench/sections.py library
 echo "lib_overhead: bench/RESULTS.md updated"; printf '%s' "$rows_latency$rows_size"

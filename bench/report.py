@@ -23,6 +23,8 @@ import statistics
 import subprocess
 import sys
 
+import sections
+
 # ---- the models -------------------------------------------------------------
 # Input shape and the layers that carry multiply-adds (or change the shape):
 # ("conv", out_channels, kernel, pad) at stride 1, ("pool", window) with stride
@@ -440,6 +442,11 @@ def main():
         "</details>",
         "",
     ]
+    # The sections other scripts write (bench/sections.py) stay.
+    if os.path.exists(a.out):
+        with open(a.out) as f:
+            for section in sections.kept(f.read()):
+                md += [section, ""]
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
     with open(a.out, "w") as f:
         f.write("\n".join(md))

@@ -88,6 +88,13 @@ int run_info(const Engine& engine) {
     std::printf("augment: %s\n", steps.c_str());
   }
   std::printf("compiled for: %s%s%s\n", info.target, *info.gpu ? " and " : "", info.gpu);
+  std::string fixed;  // nnc --autoschedule's variants
+  for (int i = 0; i < info.num_pipelines; ++i) {
+    const PipelineInfo& p = info.pipelines[i];
+    if (p.batch > 0)
+      fixed += (fixed.empty() ? "" : ", ") + std::string(p.name) + " on " + p.device + " for batch " + std::to_string(p.batch);
+  }
+  if (!fixed.empty()) std::printf("autoscheduled by Halide: %s (other batches: nnc's schedules)\n", fixed.c_str());
   std::printf("device: %s\n", engine.device_description().c_str());
   return 0;
 }
@@ -118,7 +125,7 @@ int run_eval(Engine& engine, const EvalCommand& c) {
     throw DataError("--per-class and --plot need a model with class targets; model '" + std::string(info.name) +
                     "' predicts values");
   Confusion confusion(std::max<int64_t>(info.classes, 1));
-  Metrics m = engine.evaluate(set, 256, confusion_needed ? &confusion : nullptr);
+  Metrics m = engine.evaluate(set, kMinEvaluateBatch, confusion_needed ? &confusion : nullptr);
   if (!c.plot.empty()) write_file_atomically(c.plot, confusion_svg(std::string(info.name) + ": " + set.source, confusion));
   if (c.json) {
     std::printf("{\"loss\": %.8g, \"samples\": %lld", m.loss, (long long)m.samples);

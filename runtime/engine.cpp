@@ -347,7 +347,7 @@ void Engine::call(const PipelineInfo& p, const float* x, const void* t, int64_t 
       }
     }
   }
-  int status = p.call(args.data());
+  int status = for_batch(info_, p, batch).call(args.data());
   for (Buffer<void>& b : outputs)
     if (status == 0) status = b.copy_to_host();
   if (status != 0) throw std::runtime_error("a compiled pipeline failed: " + take_halide_error());

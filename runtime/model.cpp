@@ -1,15 +1,28 @@
 #include "runtime/model.h"
 
+#include <cstring>
 #include <stdexcept>
 #include <string>
 
 namespace nnc::rt {
 
-const PipelineInfo* find_pipeline_if(const ModelInfo& info, const char* name, const char* device) {
-  for (int i = 0; i < info.num_pipelines; ++i)
-    if (std::string(info.pipelines[i].name) == name && std::string(info.pipelines[i].device) == device)
-      return &info.pipelines[i];
+namespace {
+const PipelineInfo* find(const ModelInfo& info, const char* name, const char* device, int64_t batch) {
+  for (int i = 0; i < info.num_pipelines; ++i) {
+    const PipelineInfo& p = info.pipelines[i];
+    if (std::strcmp(p.name, name) == 0 && std::strcmp(p.device, device) == 0 && p.batch == batch) return &p;
+  }
   return nullptr;
+}
+}  // namespace
+
+const PipelineInfo* find_pipeline_if(const ModelInfo& info, const char* name, const char* device) {
+  return find(info, name, device, 0);
+}
+
+const PipelineInfo& for_batch(const ModelInfo& info, const PipelineInfo& p, int64_t batch) {
+  const PipelineInfo* fixed = find(info, p.name, p.device, batch);
+  return fixed ? *fixed : p;
 }
 
 const PipelineInfo& find_pipeline(const ModelInfo& info, const char* name, const char* device) {

@@ -70,6 +70,8 @@ struct ArgInfo {
 struct PipelineInfo {
   const char* name;
   const char* device;     // cpu, or the GPU API it runs on: cuda, opencl
+  int64_t batch;          // 0: any batch; > 0: this batch only, scheduled by Halide's
+                          //   autoscheduler for it (nnc --autoschedule; for_batch picks it)
   int (*call)(void** args);
   int num_args;
   const ArgInfo* args;
@@ -129,5 +131,8 @@ inline int64_t elements(const int64_t* dims, int rank) {
 const PipelineInfo& find_pipeline(const ModelInfo& info, const char* name, const char* device);
 // The same, or null: train_step and probe are absent with --inference-only.
 const PipelineInfo* find_pipeline_if(const ModelInfo& info, const char* name, const char* device);
+// The pipeline to call for `batch` samples: p's variant for exactly that
+// batch where the model has one (nnc --autoschedule), else p.
+const PipelineInfo& for_batch(const ModelInfo& info, const PipelineInfo& p, int64_t batch);
 
 }  // namespace nnc::rt

@@ -22,6 +22,10 @@
 
 namespace nnc::rt {
 
+// Data sets are evaluated in batches of the training batch, or of this
+// many where that is smaller (nnc --autoschedule compiles evaluate for it).
+constexpr int64_t kMinEvaluateBatch = 256;
+
 // The values: model_train_settings() (the members' initial values are
 // placeholders; the table's defaults are the defaults).
 struct TrainSettings {

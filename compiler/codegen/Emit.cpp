@@ -76,7 +76,8 @@ std::string dims_init(const std::vector<T>& dims) {
 // GPU), so two models link into one program; nnc_NAME[_DEVICE] in the
 // printed stages, which have no library.
 std::string pipeline_function(const std::string& prefix, const PipelineIR& pl) {
-  return "nnc_" + (prefix.empty() ? "" : prefix + "_") + pl.name + (pl.device == "cpu" ? "" : "_" + pl.device);
+  return "nnc_" + (prefix.empty() ? "" : prefix + "_") + pl.name + (pl.device == "cpu" ? "" : "_" + pl.device) +
+         (pl.batch ? "_batch" + std::to_string(pl.batch) : "");
 }
 
 // The GPU API the pipelines use besides the CPU ("" if none), and the
@@ -162,7 +163,7 @@ std::string model_info_source(const ir::Program& p, const std::vector<PipelineIR
   // By name: the runtime looks each pipeline up (runtime/model.h, find_pipeline).
   s << "const PipelineInfo pipelines[] = {\n";
   for (const PipelineIR& pl : pipelines)
-    s << "  {" << quoted(pl.name) << ", " << quoted(pl.device) << ", " << pipeline_function(prefix, pl) << "_argv, "
+    s << "  {" << quoted(pl.name) << ", " << quoted(pl.device) << ", " << pl.batch << ", " << pipeline_function(prefix, pl) << "_argv, "
       << pl.roles.size() << ", " << pipeline_function(prefix, pl) << "_args},\n";
   s << "};\n";
   // What the .nn file set of the train settings' table, by name, as text,

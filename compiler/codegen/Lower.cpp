@@ -3,8 +3,10 @@
 #include <map>
 #include <set>
 
+#include "compiler/codegen/Autoschedule.h"
 #include "compiler/codegen/Schedule.h"
 #include "compiler/ir/OpTable.h"
+#include "runtime/train_settings.h"
 
 namespace nnc::codegen {
 namespace {
@@ -13,6 +15,15 @@ using Halide::Func;
 using ir::Node;
 using ir::Op;
 
+// A Halide message's first line without its "Error:" prefix, or `otherwise`
+// where it says nothing more.
+std::string first_line(std::string text, const std::string& otherwise) {
+  if (text.rfind("Error:", 0) == 0) text.erase(0, 6);
+  text.erase(0, text.find_first_not_of(" \n"));
+  text = text.substr(0, text.find('\n'));
+  return text.empty() ? otherwise : text;
+}
+
 std::string c_name(const std::string& prefix, const std::string& name) {
   std::string s = prefix;
   for (char c : name) s += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
@@ -20,10 +31,11 @@ std::string c_name(const std::string& prefix, const std::string& name) {
 }
 
 // Declares the static extents and dense strides of a buffer whose Halide
-// dims are the reverse of `type`'s row-major dims. Only the batch (the
-// outermost dim of a batched value) is left to the caller.
+// dims are the reverse of `type`'s row-major dims, each extent also its
+// estimate (for an autoscheduler). The batch (the outermost dim of a batched
+// value) is left to the caller, unless the pipeline is for one batch size.
 template <class Dims>
-void constrain(Dims dim_of, const ir::Type& type) {
+void constrain(Dims dim_of, const ir::Type& type, int64_t fixed_batch) {
   int64_t stride = 1;
   int static_dims = int(type.dims.size());
   for (int k = 0; k < type.rank(); ++k) {
@@ -31,8 +43,10 @@ void constrain(Dims dim_of, const ir::Type& type) {
     d.set_stride(int(stride));
     if (k < static_dims) {
       int64_t extent = type.dims[size_t(static_dims - 1 - k)];
-      d.set_bounds(0, int(extent));
+      d.set_bounds(0, int(extent)).set_estimate(0, int(extent));
       stride *= extent;
+    } else if (fixed_batch > 0) {
+      d.set_bounds(0, int(fixed_batch)).set_estimate(0, int(fixed_batch));
     } else {
       d.set_min(0);  // the batch
     }
@@ -71,8 +85,10 @@ Roles roles_of(const ir::Program& p, const std::string& pipeline) {
   return r;
 }
 
+// For any batch with nnc's schedules (fixed_batch 0), or for one batch
+// size with the named Halide autoscheduler's (nnc --autoschedule).
 PipelineIR lower_pipeline(const ir::Program& p, const std::string& name, const Halide::Target& target,
-                          std::ostream* log) {
+                          int64_t fixed_batch, const std::string& autoscheduler, std::ostream* log) {
   const ir::Graph& g = p.graph;
   Roles roles = roles_of(p, name);
 
@@ -87,6 +103,7 @@ PipelineIR lower_pipeline(const ir::Program& p, const std::string& name, const H
   out.name = name;
   out.device = device_of(target);
   out.target = target;
+  out.batch = fixed_batch;
   std::map<int, ir::Lowered> funcs;
   std::map<int, std::vector<Halide::Var>> vars;
   std::map<int, Halide::ImageParam> buffers;
@@ -94,12 +111,13 @@ PipelineIR lower_pipeline(const ir::Program& p, const std::string& name, const H
   // Leaves: the pipeline's inputs.
   const ir::Type& x_type = g.node(p.input).type;
   Halide::ImageParam x(Halide::Float(32), x_type.rank(), "x");
-  constrain([&](int k) { return x.dim(k); }, x_type);
+  constrain([&](int k) { return x.dim(k); }, x_type, fixed_batch);
   Halide::Expr batch = x.dim(x_type.rank() - 1).extent();
   for (const auto& [id, role] : roles.inputs) {
     const Node& n = g.node(id);
     if (n.op == Op::Hyper) {
       Halide::Param<> scalar(Halide::Float(64), c_name("", n.name));  // run-time scalars are f64 (ir/IR.h)
+      scalar.set_estimate(0.0);
       Func f(c_name("hyper_", n.name));
       f() = scalar;
       funcs[id] = {f, {}, {}};
@@ -108,8 +126,13 @@ PipelineIR lower_pipeline(const ir::Program& p, const std::string& name, const H
       Halide::ImageParam buffer = id == p.input ? x
           : Halide::ImageParam(n.type.dtype == ir::DType::F32 ? Halide::Float(32) : Halide::Int(32), n.type.rank(),
                                c_name(n.op == Op::Target ? "" : n.op == Op::Param ? "param_" : "state_", n.name));
-      if (id != p.input) constrain([&](int k) { return buffer.dim(k); }, n.type);
-      funcs[id] = {Func(buffer), {}, {}};
+      if (id != p.input) constrain([&](int k) { return buffer.dim(k); }, n.type, fixed_batch);
+      // An autoscheduled pipeline reads its buffers through a zero border:
+      // Adams2019 may compute values just outside what is needed (a tile
+      // shifted past the start), which must not read outside a buffer.
+      Func leaf = fixed_batch > 0 ? Halide::BoundaryConditions::constant_exterior(buffer, Halide::cast(buffer.type(), 0))
+                                  : Func(buffer);
+      funcs[id] = {leaf, {}, {}};
       out.inputs.push_back(buffer);
     }
     out.roles.push_back(role);
@@ -143,8 +166,12 @@ PipelineIR lower_pipeline(const ir::Program& p, const std::string& name, const H
   for (const auto& [id, role] : roles.outputs) {
     Func f = funcs.at(id).value;
     const ir::Type& type = g.node(id).type;
-    bool taken = g.node(id).inputs.empty() || output_ids.count(id);
-    if (taken) {  // a leaf or a repeated output: copy it
+    // A leaf or a repeated output is copied. So is every output of an
+    // autoscheduled pipeline: Adams2019 computes a value that other values
+    // read in whole vectors, even a bias of extent 1, over the vector's
+    // lanes, which an output buffer of the exact size cannot hold.
+    bool taken = g.node(id).inputs.empty() || output_ids.count(id) || fixed_batch > 0;
+    if (taken) {
       std::vector<Halide::Var> v;
       for (int k = 0; k < type.rank(); ++k) v.emplace_back("v" + std::to_string(k));
       Func copy(f.name() + "_out");
@@ -152,13 +179,18 @@ PipelineIR lower_pipeline(const ir::Program& p, const std::string& name, const H
       f = copy;
     }
     output_ids.insert(id);
-    constrain([&](int k) { return f.output_buffer().dim(k); }, type);
+    constrain([&](int k) { return f.output_buffer().dim(k); }, type, fixed_batch);
     outputs.push_back(f);
     out.roles.push_back(role);
   }
 
-  schedule_pipeline(p, order, output_ids, funcs, vars, target, log);
   out.pipeline = Halide::Pipeline(outputs);
+  if (fixed_batch > 0) {
+    autoschedule(out.pipeline, target, autoscheduler);
+    if (log) *log << "  scheduled by Halide's " << autoscheduler << " for batch " << fixed_batch << "\n";
+  } else {
+    schedule_pipeline(p, order, output_ids, funcs, vars, target, log);
+  }
   return out;
 }
 
@@ -185,14 +217,45 @@ std::string device_of(const Halide::Target& target) {
 }
 
 std::vector<PipelineIR> lower_program(const ir::Program& program, const Halide::Target& target,
-                                      std::ostream* schedule_log, bool inference_only) {
+                                      std::ostream* schedule_log, const LowerOptions& options) {
   std::vector<PipelineIR> pipelines;
+  const std::string on = target.has_gpu_feature() ? " on " + device_of(target) : "";
   for (const char* name : {"predict", "evaluate", "train_step", "probe"}) {
     const bool trains = std::string(name) == "train_step" || std::string(name) == "probe";
-    if (inference_only && trains) continue;
-    if (schedule_log)
-      *schedule_log << "pipeline " << name << (target.has_gpu_feature() ? " on " + device_of(target) : "") << "\n";
-    pipelines.push_back(lower_pipeline(program, name, target, schedule_log));
+    if (options.inference_only && trains) continue;
+    if (schedule_log) *schedule_log << "pipeline " << name << on << "\n";
+    pipelines.push_back(lower_pipeline(program, name, target, 0, "", schedule_log));
+  }
+  // --autoschedule: the batch sizes the runtime calls most, each pipeline
+  // again for its size (probe, called only after a divergence, is left out).
+  if (options.autoschedule_batch > 0 && autoschedulers_for(target).empty()) {
+    if (schedule_log) *schedule_log << "no autoscheduled pipelines" << on << ": " << kNoGpuAutoscheduler << "\n";
+  } else if (options.autoschedule_batch > 0) {
+    const int64_t b = options.autoschedule_batch;
+    const std::pair<const char*, int64_t> sizes[] = {
+        {"predict", 1}, {"evaluate", std::max<int64_t>(b, rt::kMinEvaluateBatch)}, {"train_step", b}};
+    for (const auto& [name, batch] : sizes) {
+      if (options.inference_only && std::string(name) == "train_step") continue;
+      if (schedule_log) *schedule_log << "pipeline " << name << on << " for batch " << batch << "\n";
+      // The target's autoschedulers in turn; where none finds a schedule,
+      // that batch size keeps nnc's: a variant is an addition, never a
+      // requirement.
+      bool scheduled = false;
+      for (const std::string& autoscheduler : autoschedulers_for(target)) {
+        try {
+          pipelines.push_back(lower_pipeline(program, name, target, batch, autoscheduler, schedule_log));
+          scheduled = true;
+          break;
+        } catch (const Halide::Error& e) {
+          if (schedule_log)
+            *schedule_log << "  " << autoscheduler << " found no schedule (" << first_line(e.what(), "an internal error")
+                          << ")\n";
+        } catch (const std::bad_alloc&) {
+          if (schedule_log) *schedule_log << "  " << autoscheduler << " ran out of memory\n";
+        }
+      }
+      if (!scheduled && schedule_log) *schedule_log << "  nnc's schedule serves this batch\n";
+    }
   }
   return pipelines;
 }

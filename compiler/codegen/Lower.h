@@ -41,13 +41,20 @@ struct PipelineIR {
   Halide::Pipeline pipeline;
   std::vector<Halide::Argument> inputs;  // in ArgRole order (outputs follow)
   std::vector<ArgRole> roles;            // inputs, then outputs
+  int64_t batch = 0;                     // 0: for any batch (nnc's schedules); > 0: for this batch only
+                                         //   (Halide's autoscheduler's, nnc --autoschedule)
+};
+
+struct LowerOptions {
+  bool inference_only = false;     // predict and evaluate, without train_step and probe
+  int64_t autoschedule_batch = 0;  // > 0 (nnc --autoschedule): also predict for batch 1, evaluate for
+                                   //   max(this, rt::kMinEvaluateBatch) and train_step for this, autoscheduled
 };
 
 // The pipelines for `target`, on its device: a target with a GPU feature
-// (cuda, opencl) gets the GPU's schedules. inference_only: predict and
-// evaluate, without train_step and probe (the training calls' pipelines).
+// (cuda, opencl) gets the GPU's schedules.
 std::vector<PipelineIR> lower_program(const ir::Program& program, const Halide::Target& target,
-                                      std::ostream* schedule_log, bool inference_only = false);
+                                      std::ostream* schedule_log, const LowerOptions& options = {});
 
 // cpu, or the GPU API a target's pipelines run on (cuda, opencl).
 std::string device_of(const Halide::Target& target);

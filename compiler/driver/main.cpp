@@ -27,6 +27,7 @@
 #include "compiler/passes/Autodiff.h"
 #include "compiler/passes/DeadCode.h"
 #include "compiler/passes/Optimizer.h"
+#include "runtime/train_settings.h"
 
 namespace fs = std::filesystem;
 
@@ -44,7 +45,14 @@ struct Request {
   std::string target = "host";
   std::string gpu;  // "", cuda or opencl: every pipeline also for that GPU
   bool library = false, inference_only = false, keep_temps = false;
+  bool autoschedule = false;  // also Halide's autoscheduler's pipelines, for the train batch
 };
+
+// The batch the model trains with: its train section's, else the table's default.
+int64_t train_batch(const nnc::ir::Program& p) {
+  auto it = p.train.settings.find("batch");
+  return std::stoll(it != p.train.settings.end() ? it->second : nnc::rt::find_train_setting("batch")->default_value);
+}
 
 // The GPU feature of --gpu on the CPU target: CUDA for sm_80 and newer
 // (the driver compiles the PTX for newer GPUs), or OpenCL.
@@ -103,9 +111,10 @@ int compile(const std::string& file, const nnc::SemaOptions& options, const Requ
   int status = 0;
   try {
     std::ostringstream schedule_log;
-    auto pipelines = nnc::codegen::lower_program(*program, target, &schedule_log, r.inference_only);
+    const nnc::codegen::LowerOptions lower{r.inference_only, r.autoschedule ? train_batch(*program) : 0};
+    auto pipelines = nnc::codegen::lower_program(*program, target, &schedule_log, lower);
     if (!r.gpu.empty())  // the same pipelines again, scheduled for the GPU
-      for (auto& pl : nnc::codegen::lower_program(*program, gpu_target(target, r.gpu), &schedule_log, r.inference_only))
+      for (auto& pl : nnc::codegen::lower_program(*program, gpu_target(target, r.gpu), &schedule_log, lower))
         pipelines.push_back(std::move(pl));
     if (emit == "schedule") {
       std::cout << schedule_log.str();
@@ -149,6 +158,10 @@ int main(int argc, char** argv) {
                  "also compile every pipeline for this GPU API, chosen at run time with --device: cuda (NVIDIA), or "
                  "opencl")
       ->check(CLI::IsMember({"cuda", "opencl"}));
+  app.add_flag("--autoschedule", r.autoschedule,
+               "also compile predict (batch 1), evaluate and train_step (the train batch) with Halide's "
+               "autoscheduler (Adams2019 for the CPU, Anderson2021 for the GPU) for those batch sizes; the program "
+               "calls them there and nnc's schedules for other sizes");
   app.add_option("-I,--include", include_dirs, "a directory to search for imported modules (after the stdlib)");
   app.add_option("--model", model_name, "the model to compile when the file has several");
   app.add_option("--target", r.target, "Halide target: host (this CPU) or e.g. x86-64-linux-avx2");

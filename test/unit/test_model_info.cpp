@@ -14,9 +14,9 @@ int pipeline_a(void**) { return 1; }
 int pipeline_b(void**) { return 2; }
 
 TEST(ModelInfoPipelines, FoundByNameAndDeviceInAnyOrder) {
-  const PipelineInfo pipelines[] = {{"train_step", "cpu", pipeline_b, 0, nullptr},
-                                    {"predict", "cuda", pipeline_b, 0, nullptr},
-                                    {"predict", "cpu", pipeline_a, 0, nullptr}};
+  const PipelineInfo pipelines[] = {{"train_step", "cpu", 0, pipeline_b, 0, nullptr},
+                                    {"predict", "cuda", 0, pipeline_b, 0, nullptr},
+                                    {"predict", "cpu", 0, pipeline_a, 0, nullptr}};
   ModelInfo info{};
   info.name = "m";
   info.num_pipelines = 3;
@@ -27,9 +27,26 @@ TEST(ModelInfoPipelines, FoundByNameAndDeviceInAnyOrder) {
   EXPECT_EQ(find_pipeline_if(info, "train_step", "cuda"), nullptr);
 }
 
+// nnc --autoschedule: a variant for one batch size is called for that size
+// only, and never found by name alone.
+TEST(ModelInfoPipelines, ABatchVariantServesItsBatchOnly) {
+  const PipelineInfo pipelines[] = {{"predict", "cpu", 1, pipeline_b, 0, nullptr},
+                                    {"predict", "cpu", 0, pipeline_a, 0, nullptr},
+                                    {"predict", "cuda", 1, pipeline_b, 0, nullptr}};
+  ModelInfo info{};
+  info.name = "m";
+  info.num_pipelines = 3;
+  info.pipelines = pipelines;
+  const PipelineInfo& any = find_pipeline(info, "predict", "cpu");
+  EXPECT_EQ(&any, &pipelines[1]);
+  EXPECT_EQ(&for_batch(info, any, 1), &pipelines[0]);
+  EXPECT_EQ(&for_batch(info, any, 2), &pipelines[1]);
+  EXPECT_EQ(&for_batch(info, any, 0), &pipelines[1]);
+}
+
 TEST(ModelInfoPipelines, AMissingOneIsAClearError) {
-  const PipelineInfo pipelines[] = {{"predict", "cpu", pipeline_a, 0, nullptr},
-                                    {"evaluate", "cpu", pipeline_b, 0, nullptr}};
+  const PipelineInfo pipelines[] = {{"predict", "cpu", 0, pipeline_a, 0, nullptr},
+                                    {"evaluate", "cpu", 0, pipeline_b, 0, nullptr}};
   ModelInfo info{};
   info.name = "m";
   info.num_pipelines = 2;
