@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
 # The checks and timings of the CUDA target on a real GPU, in one script for
 # a machine lent for a few minutes (NVIDIA driver and PyTorch there; no
-# Halide, no network). Two halves:
+# Halide, no network). Prepared here, run there in two calls, since the
+# device takes 64 MiB per call:
 #
-#   bash bench/gpu_check.sh prepare     here: builds nnc, compiles fashion_mlp,
-#                                       fashion_lenet and fashion_vgg with --gpu cuda
-#                                       for a conservative host CPU (x86-64-linux-avx2-fma),
-#                                       and copies the gzipped Fashion-MNIST, into bench/out/gpu/
-#   bash bench/gpu_check.sh run         there (carry bench/out/gpu): in under 8 minutes,
-#     1. correctness: each model trains 40 steps from one seed on cuda and on
-#        the CPU, file order: every epoch's loss within 1e-3 relative, the same
-#        test accuracy within 0.002 (each op's CUDA forward and gradient, end
-#        to end; the op-by-op checks run on PoCL in the test suite);
+#   bash bench/gpu_check.sh prepare     here: builds nnc; into bench/out/gpu/: fashion_mlp,
+#                                       fashion_lenet and fashion_vgg compiled with --gpu cuda
+#                                       for a conservative host CPU (x86-64-linux-avx2-fma) and
+#                                       the gzipped Fashion-MNIST (38 MB); into bench/out/gpu_ops/:
+#                                       the unit tests' binary and libHalide.so, xz-compressed
+#                                       (47 MB), which JIT-compiles the op checks for the GPU there
+#   bash bench/gpu_check.sh ops         there (carry bench/out/gpu_ops), about 2 minutes:
+#     1. every op's CUDA forward against the reference loop and its gradient against
+#        central finite differences: the scheduled-gradient suite on /cuda
+#        (test/unit/test_scheduled_gradients.cpp, NNC_TEST_CUDA=1);
+#   bash bench/gpu_check.sh run         there (carry bench/out/gpu), in under 8 minutes:
+#     1b. each model trains 40 steps from one seed on cuda and on the CPU, file
+#        order: every epoch's loss within 1e-3 relative, the same test accuracy
+#        within 0.002 (the ops together, end to end);
 #     2. fashion_lenet 2 epochs on cuda and on the CPU from the same seed: test
 #        accuracies within 0.01;
 #     3. training at batch 128 and batch-1 latency of the three models on cuda
@@ -22,6 +28,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=bench/out/gpu
+OPS=bench/out/gpu_ops
 MODELS=(fashion_mlp fashion_lenet fashion_vgg)
 TARGET=${TARGET:-x86-64-linux-avx2-fma}
 
@@ -34,8 +41,21 @@ prepare() {
     echo "gpu_check: $name compiled with --gpu cuda in $((SECONDS - start)) s"
   done
   cp /usr/share/datasets/fashion-mnist/*.gz "$OUT/data/"
-  du -sh "$OUT"
-  echo "gpu_check: on the GPU machine: bash bench/gpu_check.sh run   (carry $OUT)"
+  rm -rf "$OPS" && mkdir -p "$OPS"
+  cp build/test/nnc_compiler_tests "$OPS/"
+  xz -T2 -6 -c "$(ldd build/test/nnc_compiler_tests | sed -n 's/.*libHalide.so => \([^ ]*\).*/\1/p')" > "$OPS/libHalide.so.xz"
+  du -sh "$OUT" "$OPS"
+  echo "gpu_check: on the GPU machine: bash bench/gpu_check.sh ops   (carry $OPS)"
+  echo "gpu_check: then:                bash bench/gpu_check.sh run   (carry $OUT)"
+}
+
+# 1. The op-by-op checks, JIT-compiled for the GPU by the carried libHalide.
+ops() {
+  nvidia-smi --query-gpu=name,driver_version --format=csv,noheader || true
+  [ -f "$OPS/libHalide.so" ] || python3 -c "import lzma, shutil, sys; shutil.copyfileobj(lzma.open(sys.argv[1]), open(sys.argv[2], 'wb'))" \
+    "$OPS/libHalide.so.xz" "$OPS/libHalide.so"
+  NNC_TEST_CUDA=1 LD_LIBRARY_PATH="$OPS" timeout 400 "$OPS/nnc_compiler_tests" \
+    --gtest_filter='Targets/ScheduledGradients.*/cuda' 2>&1 | tee "$OPS/ops.txt" | grep -E '^\[ +(OK|FAILED|PASSED) |Failure'
 }
 
 # The median of the numbers on stdin.
@@ -115,6 +135,7 @@ EOF
 
 case "${1:-}" in
   prepare) prepare ;;
+  ops) ops ;;
   run) run ;;
-  *) echo "usage: bash bench/gpu_check.sh prepare|run" >&2; exit 2 ;;
+  *) echo "usage: bash bench/gpu_check.sh prepare|ops|run" >&2; exit 2 ;;
 esac

@@ -19,9 +19,8 @@ extern const char* const kNoGpuAutoscheduler;
 
 // Schedules `pipeline` with the named autoscheduler. Every input and output
 // must carry estimates (the extents it is planned for). Throws
-// Halide::Error where it finds no schedule, std::bad_alloc where its search
-// outgrows three quarters of the machine's memory (the bound it sets on the
-// process), std::runtime_error where its plugin cannot be loaded.
+// Halide::Error where it finds no schedule, std::runtime_error where its
+// plugin cannot be loaded.
 void autoschedule(const Halide::Pipeline& pipeline, const Halide::Target& target, const std::string& autoscheduler);
 
 }  // namespace nnc::codegen

@@ -250,8 +250,6 @@ std::vector<PipelineIR> lower_program(const ir::Program& program, const Halide::
           if (schedule_log)
             *schedule_log << "  " << autoscheduler << " found no schedule (" << first_line(e.what(), "an internal error")
                           << ")\n";
-        } catch (const std::bad_alloc&) {
-          if (schedule_log) *schedule_log << "  " << autoscheduler << " ran out of memory\n";
         }
       }
       if (!scheduled && schedule_log) *schedule_log << "  nnc's schedule serves this batch\n";

@@ -27,7 +27,9 @@
 // Every test runs twice: for the host CPU (/cpu) and for the host with
 // OpenCL (/opencl), whose GPU schedules (blocks and threads) run on PoCL,
 // the CPU as an OpenCL device, so GPU schedules are checked without a GPU.
-// The schedule-text assertions are each target's own.
+// With NNC_TEST_CUDA=1 in the environment, a third time on CUDA (/cuda), for
+// a machine with an NVIDIA GPU (bench/gpu_check.sh runs them there). The
+// schedule-text assertions are each target's own.
 //
 // Finite differences: a step h on one parameter element, the loss read in
 // f32 from the pipeline, so each difference carries about ulp(loss) / 2h of
@@ -39,6 +41,7 @@
 // input's order in every window, whatever the parameters), relu inputs are
 // kept from 0 (by construction in the MLP; asserted, at least 0.02, more than
 // an h step moves them, in the 1-D CNN).
+#include <dlfcn.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -66,14 +69,26 @@ using Values = std::vector<float>;
 class ScheduledGradients : public ::testing::TestWithParam<const char*> {
  protected:
   void SetUp() override {
-    Halide::Target host = Halide::get_host_target();
-    nnc::test::scheduled_target() = std::string(GetParam()) == "opencl" ? host.with_feature(Halide::Target::OpenCL) : host;
+    const Halide::Target host = Halide::get_host_target();
+    const std::string target = GetParam();
+    if (target == "cuda" && !dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL))
+      FAIL() << "NNC_TEST_CUDA=1 but no CUDA driver here: " << dlerror();
+    nnc::test::scheduled_target() =
+        target == "opencl" ? host.with_feature(Halide::Target::OpenCL)
+        : target == "cuda" ? host.with_feature(Halide::Target::CUDA).with_feature(Halide::Target::CUDACapability80)
+                           : host;
   }
   void TearDown() override { nnc::test::scheduled_target() = Halide::get_host_target(); }
   static bool gpu() { return nnc::test::scheduled_for_gpu(); }
 };
 
-INSTANTIATE_TEST_SUITE_P(Targets, ScheduledGradients, ::testing::Values("cpu", "opencl"),
+std::vector<const char*> targets() {
+  std::vector<const char*> t{"cpu", "opencl"};
+  if (const char* cuda = std::getenv("NNC_TEST_CUDA"); cuda && std::string(cuda) == "1") t.push_back("cuda");
+  return t;
+}
+
+INSTANTIATE_TEST_SUITE_P(Targets, ScheduledGradients, ::testing::ValuesIn(targets()),
                          [](const ::testing::TestParamInfo<const char*>& info) { return std::string(info.param); });
 
 constexpr double kKinkMargin = 0.02;  // how far relu inputs stay from 0
