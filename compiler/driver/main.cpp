@@ -18,10 +18,12 @@
 #include <cctype>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "compiler/codegen/Emit.h"
 #include "compiler/codegen/Lower.h"
+#include "compiler/codegen/TimeReport.h"
 #include "compiler/codegen/Toolchain.h"
 #include "compiler/frontend/Sema.h"
 #include "compiler/passes/Autodiff.h"
@@ -46,6 +48,7 @@ struct Request {
   std::string gpu;  // "", cuda or opencl: every pipeline also for that GPU
   bool library = false, inference_only = false, keep_temps = false;
   bool autoschedule = false;  // also Halide's autoscheduler's pipelines, for the train batch
+  bool time_report = false;
 };
 
 // The batch the model trains with: its train section's, else the table's default.
@@ -68,6 +71,7 @@ int compile(const std::string& file, const nnc::SemaOptions& options, const Requ
     diags.print(std::cerr);
     return 1;
   };
+  std::optional<nnc::codegen::Phase> front_end(std::in_place, "front end: parse, check, build the IR");
   auto modules = nnc::load_modules(file, options, diags);
   if (!modules) return report();
   if (emit == "ast") {
@@ -77,6 +81,7 @@ int compile(const std::string& file, const nnc::SemaOptions& options, const Requ
   auto program = nnc::analyze(*modules, options, diags);
   if (!program) return report();
   if (std::string problem = nnc::ir::verify(*program); !problem.empty()) return fail("invalid IR: " + problem);
+  front_end.reset();
   if (emit == "ir") {
     nnc::ir::print(std::cout, *program);
     return 0;
@@ -86,6 +91,7 @@ int compile(const std::string& file, const nnc::SemaOptions& options, const Requ
     return 0;
   }
   try {
+    nnc::codegen::Phase phase("autodiff, optimizer, dead code");
     nnc::passes::differentiate(*program);
     nnc::passes::add_optimizer_update(*program);
     nnc::passes::eliminate_dead_code(*program);
@@ -112,10 +118,12 @@ int compile(const std::string& file, const nnc::SemaOptions& options, const Requ
   try {
     std::ostringstream schedule_log;
     const nnc::codegen::LowerOptions lower{r.inference_only, r.autoschedule ? train_batch(*program) : 0};
+    std::optional<nnc::codegen::Phase> scheduling(std::in_place, "IR to Halide, scheduled");
     auto pipelines = nnc::codegen::lower_program(*program, target, &schedule_log, lower);
     if (!r.gpu.empty())  // the same pipelines again, scheduled for the GPU
       for (auto& pl : nnc::codegen::lower_program(*program, gpu_target(target, r.gpu), &schedule_log, lower))
         pipelines.push_back(std::move(pl));
+    scheduling.reset();
     if (emit == "schedule") {
       std::cout << schedule_log.str();
     } else if (emit == "halide" || emit == "asm") {
@@ -133,6 +141,7 @@ int compile(const std::string& file, const nnc::SemaOptions& options, const Requ
   } catch (const std::exception& e) {
     status = fail(e.what());
   }
+  nnc::codegen::print_time_report(std::cerr);
   if (r.keep_temps) std::cerr << "nnc: intermediate files kept in " << work_dir << "\n";
   else fs::remove_all(work_dir);
   return status;
@@ -165,6 +174,7 @@ int main(int argc, char** argv) {
   app.add_option("-I,--include", include_dirs, "a directory to search for imported modules (after the stdlib)");
   app.add_option("--model", model_name, "the model to compile when the file has several");
   app.add_option("--target", r.target, "Halide target: host (this CPU) or e.g. x86-64-linux-avx2");
+  app.add_flag("--time-report", r.time_report, "print the wall time of each phase of the compilation to stderr");
   app.add_flag("--keep-temps", r.keep_temps, "keep the intermediate files (pipelines, NAME_model.cpp)");
   bool print_toolchain = false;
   app.add_flag("--toolchain", print_toolchain, "print where nnc finds its compiler, runtime, headers and stdlib, and exit");
@@ -191,6 +201,7 @@ int main(int argc, char** argv) {
                   "' prefixes its C functions, so it must be a C identifier (letters, digits and _, not first a "
                   "digit); e.g. -o " + (fs::path(r.output).parent_path() / "my_model").string());
   }
+  if (r.time_report) nnc::codegen::enable_time_report();
   nnc::SemaOptions options;
   options.search_path.push_back(nnc::codegen::default_stdlib_dir());
   for (const std::string& dir : include_dirs) options.search_path.push_back(dir);

@@ -1,0 +1,29 @@
+// nnc --time-report: the wall time of each phase of a compilation, printed
+// to stderr at the end, to show where compile time goes. Phases that run on
+// threads at once (the pipelines' code generation) each report their own.
+#pragma once
+#include <chrono>
+#include <ostream>
+#include <string>
+
+namespace nnc::codegen {
+
+// Turns the report on (nnc --time-report); off, Phase costs nothing.
+void enable_time_report();
+// The phases in the order they ended, each with its seconds.
+void print_time_report(std::ostream& out);
+
+// Times its scope as one phase: Phase p("lower predict");
+class Phase {
+ public:
+  explicit Phase(std::string name);
+  ~Phase();
+  Phase(const Phase&) = delete;
+  Phase& operator=(const Phase&) = delete;
+
+ private:
+  std::string name_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+}  // namespace nnc::codegen
