@@ -83,7 +83,37 @@ class SyntaxErrorListener : public antlr4::BaseErrorListener {
   SourceLoc last_;
 };
 
-// Walks the parse tree (known to be free of syntax errors) into the AST.
+// How deep the recursive parts of a file may go, so that no input, however
+// contrived, overflows the stack of the parser or of the passes that walk
+// the tree. Far beyond any network written by hand: a layer nests a few
+// brackets deep and a statement holds a few operators.
+constexpr int kMaxNesting = 256;     // brackets, calls and signs, one inside another
+constexpr int kMaxOperators = 2000;  // '+', '-', '*', '/' in one statement (a left-deep tree)
+
+struct TooDeep {
+  antlr4::Token* at;
+};
+
+// The grammar's parser, counting the `unary` rules in progress around a new
+// one (each bracket, call argument and sign nests one more): past
+// kMaxNesting it stops with TooDeep at the token that went too deep.
+class NestingParser : public NncParser {
+ public:
+  using NncParser::NncParser;
+  void enterRule(antlr4::ParserRuleContext* ctx, size_t state, size_t rule) override {
+    if (rule == RuleUnary) {
+      int depth = 1;
+      for (antlr4::tree::ParseTree* c = getContext(); c; c = c->parent) {
+        auto* r = dynamic_cast<antlr4::ParserRuleContext*>(c);
+        if (r && r->getRuleIndex() == RuleUnary && ++depth > kMaxNesting) throw TooDeep{getCurrentToken()};
+      }
+    }
+    NncParser::enterRule(ctx, state, rule);
+  }
+};
+
+// Walks the parse tree (known to be free of syntax errors) into the AST. A
+// statement with more than kMaxOperators operators stops it with TooDeep.
 class AstBuilder {
  public:
   explicit AstBuilder(std::string file) : file_(std::move(file)) {}
@@ -181,6 +211,12 @@ class AstBuilder {
   }
 
   ast::ExprPtr expr(NncParser::ExprContext* ctx) {
+    if (expr_depth_ == 0) operators_ = 0;  // a statement's expression begins
+    struct Nested {
+      int& depth;
+      explicit Nested(int& d) : depth(++d) {}
+      ~Nested() { --depth; }
+    } nested(expr_depth_);
     auto stages = ctx->additive();
     if (stages.size() == 1) return additive(stages[0]);
     auto chain = make(ast::Expr::Kind::Chain, loc(ctx));
@@ -192,6 +228,7 @@ class AstBuilder {
   ast::ExprPtr left_assoc(Ctx* ctx, const std::vector<Operand*>& operands, Fn&& operand) {
     ast::ExprPtr result = operand(operands[0]);
     for (size_t i = 1; i < operands.size(); ++i) {
+      if (++operators_ > kMaxOperators) throw TooDeep{ctx->op[i - 1]};
       auto bin = make(ast::Expr::Kind::Binary, loc(ctx->op[i - 1]));
       bin->op = ctx->op[i - 1]->getText()[0];
       bin->items.push_back(std::move(result));
@@ -265,6 +302,8 @@ class AstBuilder {
   }
 
   std::string file_;
+  int expr_depth_ = 0;  // expr() calls in progress: 0 between statements
+  int operators_ = 0;   // binary operators of the statement being built
 };
 
 }  // namespace
@@ -281,15 +320,29 @@ std::optional<ast::Module> parse_module(const std::string& file, const std::stri
   antlr4::ANTLRInputStream& input = *stream;
   NncLexer lexer(&input);
   antlr4::CommonTokenStream tokens(&lexer);
-  NncParser parser(&tokens);
+  NestingParser parser(&tokens);
   SyntaxErrorListener listener(file, text, diags);
   lexer.removeErrorListeners();
   parser.removeErrorListeners();
   parser.addErrorListener(&listener);
+  auto too_deep = [&](const TooDeep& e, const std::string& what) {
+    diags.error(SourceLoc{file, int(e.at->getLine()), int(e.at->getCharPositionInLine()) + 1},
+                what + "; give the inner parts names of their own (h = ..., then use h)");
+    return std::nullopt;
+  };
   int errors_before = diags.error_count();
-  NncParser::FileContext* tree = parser.file();
+  NncParser::FileContext* tree = nullptr;
+  try {
+    tree = parser.file();
+  } catch (const TooDeep& e) {
+    return too_deep(e, "brackets, calls and signs nested more than " + std::to_string(kMaxNesting) + " deep");
+  }
   if (diags.error_count() > errors_before) return std::nullopt;
-  return AstBuilder(file).build(tree);
+  try {
+    return AstBuilder(file).build(tree);
+  } catch (const TooDeep& e) {
+    return too_deep(e, "more than " + std::to_string(kMaxOperators) + " operators in one statement");
+  }
 }
 
 }  // namespace nnc
