@@ -28,6 +28,7 @@
 
 #include "runtime/commands.h"
 #include "runtime/devices.h"
+#include "runtime/setting_flags.h"
 
 namespace nnc::rt {
 namespace {
@@ -37,7 +38,7 @@ int run(const ModelInfo& info, int argc, char** argv) {
   app.require_subcommand(1);
   app.fallthrough();  // --threads may follow the subcommand
   int threads = 0;
-  app.add_option("--threads", threads, "worker threads (default: all cores)")->check(CLI::PositiveNumber);
+  app.add_option("--threads", threads, "worker threads (default: all cores)")->check(positive_flag());
   std::string device;
   app.add_option("--device", device,
                  std::string("where to run: cpu") + (*info.gpu ? std::string(" or ") + info.gpu : "") +
@@ -59,7 +60,12 @@ int run(const ModelInfo& info, int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help
+    // A usage error is one line like every other error, with where to look.
+    std::string help = argv[0];
+    for (const CLI::App* sub : app.get_subcommands()) help += " " + sub->get_name();
+    std::fprintf(stderr, "%s: error: %s; see %s --help\n", info.name, e.what(), help.c_str());
+    return 1;
   }
   if (threads > 0) halide_set_num_threads(threads);
   const DeviceChoice where = choose_device(info, device);

@@ -11,6 +11,7 @@
 #include "runtime/commands.h"
 #include "runtime/file_io.h"
 #include "runtime/rng.h"
+#include "runtime/setting_flags.h"
 #include "runtime/train_settings.h"
 
 namespace nnc::rt {
@@ -109,7 +110,7 @@ CLI::App* add_eval_command(CLI::App& app, const ModelInfo& info, EvalCommand& c)
   cmd->add_flag("--per-class", c.per_class, "the confusion matrix and, per class, PPV, TPR, FPR and error rate");
   cmd->add_option("--plot", c.plot, "draw the confusion matrix into FILE.svg");
   cmd->add_option("--classes", c.filter.classes, "use only these classes: 0-4, or 1,3,5");
-  cmd->add_option("--limit", c.filter.limit, "use only the first N samples")->check(CLI::PositiveNumber);
+  cmd->add_option("--limit", c.filter.limit, "use only the first N samples")->check(positive_flag());
   return cmd;
 }
 
@@ -184,9 +185,9 @@ int run_predict(Engine& engine, const PredictCommand& c) {
 
 CLI::App* add_bench_command(CLI::App& app, BenchCommand& c) {
   CLI::App* cmd = app.add_subcommand("bench", "time train steps on random data and batch-1 prediction");
-  cmd->add_option("--batch", c.batch)->check(CLI::PositiveNumber);
-  cmd->add_option("--steps", c.steps)->check(CLI::PositiveNumber);
-  cmd->add_option("--repeats", c.repeats)->check(CLI::PositiveNumber);
+  cmd->add_option("--batch", c.batch)->check(positive_flag());
+  cmd->add_option("--steps", c.steps)->check(positive_flag());
+  cmd->add_option("--repeats", c.repeats)->check(positive_flag());
   return cmd;
 }
 

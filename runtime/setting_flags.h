@@ -5,11 +5,16 @@
 #pragma once
 #include "runtime/train_settings.h"
 
-namespace CLI {
-class App;
-}
+#include <CLI/CLI.hpp>
 
 namespace nnc::rt {
+
+// The checks of numeric flags, each failure one line in the house form:
+// "--batch: must be greater than 0, got 0", "--seed: must be a finite
+// number, got nan". CLI11's own say "Value 0 not in range 0.000000 to
+// 1797693134862315708...".
+CLI::Validator positive_flag();
+CLI::Validator non_negative_flag();
 
 // Registers on cmd the flags of the settings that `train` (or `tune`) has;
 // they write into s.

@@ -53,8 +53,10 @@ double parse_number(const std::string& text, const std::string& what) {
 
 void set_option(const ModelInfo& info, TrainOptions& to, const std::string& name, double value,
                 const std::string& flag) {
+  const std::string what = flag == "--" + name ? flag : flag + " " + name;  // --lr, or --set beta2
+  if (!std::isfinite(value)) throw DataError(what + " must be a finite number");
   if (name == "batch" || name == "epochs") {
-    if (value < 1 || value != std::floor(value)) throw DataError(flag + " " + name + " takes positive integers");
+    if (value < 1 || value != std::floor(value)) throw DataError(what + " takes positive integers");
     (name == "batch" ? to.batch : to.epochs) = int64_t(value);
     return;
   }
@@ -63,13 +65,13 @@ void set_option(const ModelInfo& info, TrainOptions& to, const std::string& name
     for (const auto& [known, v] : to.settings) names.push_back(known);
     throw DataError(flag + ": unknown hyperparameter '" + name + "'; this model's are " + join(names));
   }
-  if (value < 0) throw DataError(flag + " " + name + " must not be negative");
+  if (value < 0) throw DataError(what + " must not be negative");
   for (int i = 0; i < info.num_settings; ++i) {
     const SettingInfo& s = info.settings[i];
     if (name != s.name || (value < s.max && value >= s.min) || (!s.max_excluded && value == s.max)) continue;
     std::ostringstream range;  // the optimizer table's range of the setting
     range << "[" << s.min << ", " << s.max << (s.max_excluded ? ")" : "]");
-    throw DataError(flag + " " + name + " must lie in " + range.str());
+    throw DataError(what + " must lie in " + range.str());
   }
   to.settings[name] = value;
 }
@@ -91,7 +93,7 @@ void add_training_flags(CLI::App& cmd, const Engine& engine, TrainCommand& c, bo
   cmd.add_option("--init", c.init, "start from the weights of FILE whose names and shapes match (fine-tuning)");
   cmd.add_option("--freeze", c.freeze, "layers (or parameters) to leave unchanged: --freeze conv0 dense0");
   cmd.add_option("--classes", c.data.classes, "use only these classes: 0-4, or 1,3,5");
-  cmd.add_option("--limit", c.data.limit, "use only the first N samples")->check(CLI::PositiveNumber);
+  cmd.add_option("--limit", c.data.limit, "use only the first N samples")->check(positive_flag());
   cmd.add_flag("--random-labels", c.data.random_labels, "replace the training labels by random ones (memorisation)");
 }
 
