@@ -13,6 +13,7 @@
 # seconds a step). Also the compile time of each.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/common.sh
 REPEATS=${1:-5}
 THREADS=${THREADS:-2}
 MODELS=(${MODELS:-fashion_mlp fashion_lenet fashion_vgg})
@@ -20,9 +21,6 @@ bash scripts/build.sh > /dev/null
 NNC=$PWD/build/compiler/nnc
 OUT=$PWD/bench/out/autoschedule
 rm -rf "$OUT" && mkdir -p "$OUT"
-median() { sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
-field() { sed -n "s/.*\"$1\": \([0-9.]*\).*/\1/p"; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 
 rows=""
 for name in "${MODELS[@]}"; do
@@ -48,13 +46,13 @@ for name in "${MODELS[@]}"; do
   rows+="| $name | $batch | $nt | $at | $(ratio "$nt" "$at") | $nl | $al | $(ratio "$al" "$nl") | $nnc_compile / $auto_compile |"$'\n'
 done
 
-cpu=$(lscpu | sed -n 's/^Model name: *//p' | head -1)
+cpu=$(cpu_name)
 section="<!-- autoschedule: written by bench/autoschedule.sh; do not edit by hand -->
 ## nnc's schedules against Halide's autoscheduler (\`nnc --autoschedule\`)
 
 \`bash bench/autoschedule.sh $REPEATS\`, $(date -u +%Y-%m-%d), $cpu, $THREADS threads, medians of $REPEATS alternating runs.
 The same program compiled twice; with \`--autoschedule\`, predict (batch 1), evaluate and train_step (the train batch)
-are scheduled by Halide's Adams2019 (greedy search: beam 1, see compiler/codegen/Autoschedule.cpp). Training in
+are scheduled by Halide's Adams2019 (a greedy search without subtiling, see compiler/codegen/Autoschedule.cpp). Training in
 samples/s at the train batch, batch-1 predict latency in µs; each ratio is how many times nnc's schedules are faster.
 
 | model | batch | train, nnc | train, Adams2019 | ratio | latency, nnc | latency, Adams2019 | ratio | compile s, nnc / with --autoschedule |

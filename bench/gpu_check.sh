@@ -27,6 +27,7 @@
 #        check failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/common.sh
 OUT=bench/out/gpu
 OPS=bench/out/gpu_ops
 MODELS=(fashion_mlp fashion_lenet fashion_vgg)
@@ -57,10 +58,6 @@ ops() {
   NNC_TEST_CUDA=1 LD_LIBRARY_PATH="$OPS" timeout 400 "$OPS/nnc_compiler_tests" \
     --gtest_filter='Targets/ScheduledGradients.*/cuda' 2>&1 | tee "$OPS/ops.txt" | grep -E '^\[ +(OK|FAILED|PASSED) |Failure'
 }
-
-# The median of the numbers on stdin.
-median() { sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
-field() { sed -n "s/.*\"$1\": *\([0-9.]*\).*/\1/p"; }
 
 run() {
   local failed=0 data=$OUT/data rows="" checks=""

@@ -13,14 +13,13 @@
 # from its .a, stripped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/common.sh
 REPEATS=${1:-7}
 THREADS=${THREADS:-2}
 bash scripts/build.sh > /dev/null
 NNC=$PWD/build/compiler/nnc
 OUT=$PWD/bench/out/lib
 rm -rf "$OUT" && mkdir -p "$OUT"
-median() { sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
-field() { sed -n "s/.*\"$1\": \([0-9.]*\).*/\1/p"; }
 
 rows_latency="" rows_size=""
 for name in fashion_mlp fashion_lenet; do
@@ -43,7 +42,7 @@ for name in fashion_mlp fashion_lenet; do
   rows_size+="| $name | $(size "$OUT/full/lib$name.a") | $(size "$OUT/inference/lib$name.a") | $(size "$OUT/full/lib$name.so") | $(size "$OUT/inference/lib$name.so") | $(size "$OUT/inference/predict_$name.stripped") |"$'\n'
 done
 
-cpu=$(lscpu | sed -n 's/^Model name: *//p' | head -1)
+cpu=$(cpu_name)
 section="<!-- library: written by bench/lib_overhead.sh; do not edit by hand -->
 ## Generated libraries (\`nnc --lib\`)
 

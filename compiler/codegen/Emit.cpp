@@ -177,7 +177,8 @@ std::string model_info_source(const ir::Program& p, const std::vector<PipelineIR
   // By name: the runtime looks each pipeline up (runtime/model.h, find_pipeline).
   s << "const PipelineInfo pipelines[] = {\n";
   for (const PipelineIR& pl : pipelines)
-    s << "  {" << quoted(pl.name) << ", " << quoted(pl.device) << ", " << pl.batch << ", " << pipeline_function(prefix, pl) << "_argv, "
+    s << "  {" << quoted(pl.name) << ", " << quoted(pl.device) << ", " << pl.batch << ", "
+      << pipeline_function(prefix, pl) << "_argv, "
       << pl.roles.size() << ", " << pipeline_function(prefix, pl) << "_args},\n";
   s << "};\n";
   // What the .nn file set of the train settings' table, by name, as text,

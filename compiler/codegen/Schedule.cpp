@@ -522,8 +522,8 @@ void gpu_place_value(Context& cx, int id, bool) {
     if (kind == Schedule::KernelGrad) Func(l.accumulator).compute_at(sum.shares, sum.share);
     cx.note(id, std::string(kind == Schedule::KernelGrad ? "a GPU block per kernel tap x channel pair"
                                                          : "a GPU block per value") +
-                    ", its 128 threads each summing a share of the batch into shared memory, one thread adding the "
-                    "shares");
+                    ", its " + std::to_string(kGpuReductionThreads) +
+                    " threads each summing a share of the batch into shared memory, one thread adding the shares");
     return;
   }
   const bool tiles = n.type.rank() == 2;
@@ -569,8 +569,9 @@ void gpu_place_helper(Context& cx, int id, const ir::Helper& h) {
   if (cx.log)
     *cx.log << "  %" << id << " " << ir::op_name(cx.p.graph.node(id).op) << ": helper " << Func(h.func).name() << " ("
             << h.what << "): "
-            << (batch_sum ? "a GPU block of 128 threads each summing a share of the batch into shared memory"
-                          : "computed once on the GPU, 16 x 16 threads per block")
+            << (batch_sum ? "a GPU block of " + std::to_string(kGpuReductionThreads) +
+                                " threads each summing a share of the batch into shared memory"
+                          : std::string("computed once on the GPU, 16 x 16 threads per block"))
             << "\n";
 }
 

@@ -168,9 +168,9 @@ int main(int argc, char** argv) {
                  "opencl")
       ->check(CLI::IsMember({"cuda", "opencl"}));
   app.add_flag("--autoschedule", r.autoschedule,
-               "also compile predict (batch 1), evaluate and train_step (the train batch) with Halide's "
-               "autoscheduler (Adams2019 for the CPU, Anderson2021 for the GPU) for those batch sizes; the program "
-               "calls them there and nnc's schedules for other sizes");
+               "also compile predict (batch 1), evaluate and train_step (the train batch) for those batch sizes "
+               "with Halide's Adams2019 autoscheduler, to compare with nnc's schedules; the program calls them there "
+               "and nnc's schedules for other sizes (CPU pipelines only)");
   app.add_option("-I,--include", include_dirs, "a directory to search for imported modules (after the stdlib)");
   app.add_option("--model", model_name, "the model to compile when the file has several");
   app.add_option("--target", r.target, "Halide target: host (this CPU) or e.g. x86-64-linux-avx2");

@@ -13,14 +13,21 @@ namespace {
 int pipeline_a(void**) { return 1; }
 int pipeline_b(void**) { return 2; }
 
+// A model "m" with these pipelines and nothing else.
+template <size_t N>
+ModelInfo model_with(const PipelineInfo (&pipelines)[N]) {
+  ModelInfo info{};
+  info.name = "m";
+  info.num_pipelines = int(N);
+  info.pipelines = pipelines;
+  return info;
+}
+
 TEST(ModelInfoPipelines, FoundByNameAndDeviceInAnyOrder) {
   const PipelineInfo pipelines[] = {{"train_step", "cpu", 0, pipeline_b, 0, nullptr},
                                     {"predict", "cuda", 0, pipeline_b, 0, nullptr},
                                     {"predict", "cpu", 0, pipeline_a, 0, nullptr}};
-  ModelInfo info{};
-  info.name = "m";
-  info.num_pipelines = 3;
-  info.pipelines = pipelines;
+  const ModelInfo info = model_with(pipelines);
   EXPECT_EQ(&find_pipeline(info, "predict", "cpu"), &pipelines[2]);
   EXPECT_EQ(&find_pipeline(info, "predict", "cuda"), &pipelines[1]);
   EXPECT_EQ(&find_pipeline(info, "train_step", "cpu"), &pipelines[0]);
@@ -33,10 +40,7 @@ TEST(ModelInfoPipelines, ABatchVariantServesItsBatchOnly) {
   const PipelineInfo pipelines[] = {{"predict", "cpu", 1, pipeline_b, 0, nullptr},
                                     {"predict", "cpu", 0, pipeline_a, 0, nullptr},
                                     {"predict", "cuda", 1, pipeline_b, 0, nullptr}};
-  ModelInfo info{};
-  info.name = "m";
-  info.num_pipelines = 3;
-  info.pipelines = pipelines;
+  const ModelInfo info = model_with(pipelines);
   const PipelineInfo& any = find_pipeline(info, "predict", "cpu");
   EXPECT_EQ(&any, &pipelines[1]);
   EXPECT_EQ(&for_batch(info, any, 1), &pipelines[0]);
@@ -47,10 +51,7 @@ TEST(ModelInfoPipelines, ABatchVariantServesItsBatchOnly) {
 TEST(ModelInfoPipelines, AMissingOneIsAClearError) {
   const PipelineInfo pipelines[] = {{"predict", "cpu", 0, pipeline_a, 0, nullptr},
                                     {"evaluate", "cpu", 0, pipeline_b, 0, nullptr}};
-  ModelInfo info{};
-  info.name = "m";
-  info.num_pipelines = 2;
-  info.pipelines = pipelines;
+  ModelInfo info = model_with(pipelines);
   try {
     find_pipeline(info, "probe", "cpu");
     FAIL() << "no error";
