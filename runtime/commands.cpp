@@ -145,22 +145,33 @@ int run_eval(Engine& engine, const EvalCommand& c) {
 CLI::App* add_predict_command(CLI::App& app, PredictCommand& c) {
   CLI::App* cmd = app.add_subcommand("predict", "print the model's output for inputs");
   cmd->add_option("--weights", c.weights, "weights file (default: MODEL.safetensors)");
-  cmd->add_option("inputs", c.inputs, "the input's values, or CSV files with one input per row")->required();
+  cmd->add_option("inputs", c.inputs, "the input's values, or CSV files with one input per row");
   return cmd;
 }
 
 int run_predict(Engine& engine, const PredictCommand& c) {
   const ModelInfo& info = engine.info();
-  load_weights_or_init(engine, c.weights, model_train_settings(info).seed);
   const int64_t n_in = engine.input_size();
-  std::vector<float> x;
-  bool numbers = std::all_of(c.inputs.begin(), c.inputs.end(), [](const std::string& s) {
+  if (c.inputs.empty())
+    throw DataError("predict needs inputs: " + std::to_string(n_in) +
+                    " numbers per sample, or CSV files with one input per row");
+  load_weights_or_init(engine, c.weights, model_train_settings(info).seed);
+  // Numbers or files, decided by the first argument: a word among numbers
+  // is a mistyped number, not a file.
+  auto is_number = [](const std::string& s) {
     char* end = nullptr;
     std::strtod(s.c_str(), &end);
     return !s.empty() && *end == '\0';
-  });
-  if (numbers) {
-    for (const std::string& s : c.inputs) x.push_back(std::stof(s));
+  };
+  std::vector<float> x;
+  if (is_number(c.inputs.front())) {
+    for (const std::string& s : c.inputs) {
+      const float v = is_number(s) ? std::strtof(s.c_str(), nullptr) : NAN;
+      if (!std::isfinite(v))
+        throw DataError("predict: '" + s + "' is not a " + (is_number(s) ? "finite " : "") +
+                        "number; the inputs are numbers, or CSV files, not both");
+      x.push_back(v);
+    }
     if (int64_t(x.size()) % n_in != 0)
       throw DataError("predict got " + std::to_string(x.size()) + " numbers; the input takes " +
                       std::to_string(n_in) + " per sample");
