@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 #include <sstream>
 
 #include "runtime/commands.h"
@@ -158,19 +160,14 @@ int run_predict(Engine& engine, const PredictCommand& c) {
   load_weights_or_init(engine, c.weights, model_train_settings(info).seed);
   // Numbers or files, decided by the first argument: a word among numbers
   // is a mistyped number, not a file.
-  auto is_number = [](const std::string& s) {
-    char* end = nullptr;
-    std::strtod(s.c_str(), &end);
-    return !s.empty() && *end == '\0';
-  };
   std::vector<float> x;
-  if (is_number(c.inputs.front())) {
+  if (number_of(c.inputs.front())) {
     for (const std::string& s : c.inputs) {
-      const float v = is_number(s) ? std::strtof(s.c_str(), nullptr) : NAN;
-      if (!std::isfinite(v))
-        throw DataError("predict: '" + s + "' is not a " + (is_number(s) ? "finite " : "") +
+      const std::optional<double> v = number_of(s);
+      if (!v || !std::isfinite(*v) || std::fabs(*v) > std::numeric_limits<float>::max())
+        throw DataError("predict: '" + s + "' is not a " + (v ? "finite " : "") +
                         "number; the inputs are numbers, or CSV files, not both");
-      x.push_back(v);
+      x.push_back(float(*v));
     }
     if (int64_t(x.size()) % n_in != 0)
       throw DataError("predict got " + std::to_string(x.size()) + " numbers; the input takes " +

@@ -83,6 +83,9 @@ void set_option(const ModelInfo& info, TrainOptions& to, const std::string& name
                 const std::string& flag);
 // NAME=VALUE, for --set and --grid.
 std::pair<std::string, std::string> split_assignment(const std::string& text, const std::string& flag);
+// The number a whole string spells (strtod), or nothing.
+std::optional<double> number_of(const std::string& text);
+// The same, finite, or a DataError: "WHAT: 'TEXT' is not a number".
 double parse_number(const std::string& text, const std::string& what);
 std::string join(const std::vector<std::string>& items, const std::string& separator = ", ");
 

@@ -7,10 +7,13 @@
 namespace nnc::rt {
 
 namespace {
+// The batch is compared first: every pipeline call looks for its batch's
+// variant, and a model without --autoschedule has none, so that search
+// costs one integer comparison per pipeline.
 const PipelineInfo* find(const ModelInfo& info, const char* name, const char* device, int64_t batch) {
   for (int i = 0; i < info.num_pipelines; ++i) {
     const PipelineInfo& p = info.pipelines[i];
-    if (std::strcmp(p.name, name) == 0 && std::strcmp(p.device, device) == 0 && p.batch == batch) return &p;
+    if (p.batch == batch && std::strcmp(p.name, name) == 0 && std::strcmp(p.device, device) == 0) return &p;
   }
   return nullptr;
 }

@@ -43,12 +43,17 @@ std::pair<std::string, std::string> split_assignment(const std::string& text, co
   return {text.substr(0, eq), text.substr(eq + 1)};
 }
 
-double parse_number(const std::string& text, const std::string& what) {
+std::optional<double> number_of(const std::string& text) {
   char* end = nullptr;
-  double v = std::strtod(text.c_str(), &end);
-  if (end == text.c_str() || *end != '\0' || !std::isfinite(v))
-    throw DataError(what + ": '" + text + "' is not a number");
+  const double v = std::strtod(text.c_str(), &end);
+  if (end == text.c_str() || *end != '\0') return std::nullopt;
   return v;
+}
+
+double parse_number(const std::string& text, const std::string& what) {
+  const std::optional<double> v = number_of(text);
+  if (!v || !std::isfinite(*v)) throw DataError(what + ": '" + text + "' is not a number");
+  return *v;
 }
 
 void set_option(const ModelInfo& info, TrainOptions& to, const std::string& name, double value,

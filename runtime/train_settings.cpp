@@ -102,7 +102,7 @@ std::string value_text(const TrainSettings& s, const TrainSettingDef& def) {
 
 }  // namespace
 
-TrainSettings model_train_settings(const ModelInfo& info) {
+TrainSettings train_settings_with(const SettingValues& values) {
   TrainSettings s;
   auto set = [&](const TrainSettingDef& def, const std::string& text) {
     if (!read_value(s, def, text))
@@ -110,15 +110,20 @@ TrainSettings model_train_settings(const ModelInfo& info) {
                              "', which is not of its type; rebuild the program with nnc");
   };
   for (const TrainSettingDef& def : kTrainSettings) set(def, def.default_value);
-  for (int i = 0; i < info.num_train_defaults; ++i) {
-    const TrainDefault& d = info.train_defaults[i];
-    const TrainSettingDef* def = find_train_setting(d.name);
+  for (const auto& [name, value] : values) {
+    const TrainSettingDef* def = find_train_setting(name);
     if (!def)
-      throw std::logic_error(std::string("the model names a train setting '") + d.name +
+      throw std::logic_error("the model names a train setting '" + name +
                              "' this runtime does not know; rebuild the program with nnc");
-    set(*def, d.value);
+    set(*def, value);
   }
   return s;
+}
+
+TrainSettings model_train_settings(const ModelInfo& info) {
+  SettingValues values;
+  for (int i = 0; i < info.num_train_defaults; ++i) values.emplace_back(info.train_defaults[i].name, info.train_defaults[i].value);
+  return train_settings_with(values);
 }
 
 std::string describe_settings(const TrainSettings& s) {

@@ -16,15 +16,21 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <variant>
+#include <vector>
 
 #include "runtime/model.h"
 
 namespace nnc::rt {
 
 // Data sets are evaluated in batches of the training batch, or of this
-// many where that is smaller (nnc --autoschedule compiles evaluate for it).
+// many where that is smaller: evaluation_batch. nnc --autoschedule compiles
+// evaluate for it.
 constexpr int64_t kMinEvaluateBatch = 256;
+inline int64_t evaluation_batch(int64_t train_batch) {
+  return train_batch > kMinEvaluateBatch ? train_batch : kMinEvaluateBatch;
+}
 
 // The values: model_train_settings() (the members' initial values are
 // placeholders; the table's defaults are the defaults).
@@ -87,6 +93,10 @@ bool read_value(TrainSettings& s, const TrainSettingDef& def, const std::string&
 // does not know, or a value that does not read as its type, means the program
 // was built by another nnc than its runtime: std::logic_error.
 TrainSettings model_train_settings(const ModelInfo& info);
+// The same from (name, value as text) pairs, applied in their order: the
+// model's, or the .nn file's as the compiler holds them.
+using SettingValues = std::vector<std::pair<std::string, std::string>>;
+TrainSettings train_settings_with(const SettingValues& values);
 
 // "data builtin.xor, test (none), ..., early_stop 0": every setting, in table order.
 std::string describe_settings(const TrainSettings& s);

@@ -196,7 +196,7 @@ float TrainingLoop::train_step(int64_t epoch, int64_t first, int64_t size) {
 // observers.
 void TrainingLoop::finish_epoch(int64_t epoch) {
   const double seconds = seconds_since(start_);
-  const int64_t eval_batch = std::max<int64_t>(batch_, kMinEvaluateBatch);
+  const int64_t eval_batch = evaluation_batch(batch_);
   EpochRecord record;
   record.epoch = epoch;
   record.loss = loss_sum_ / double(data_.count);

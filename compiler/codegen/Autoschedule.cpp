@@ -2,37 +2,35 @@
 
 #include <dlfcn.h>
 
-#include <algorithm>
-#include <cctype>
 #include <filesystem>
 #include <mutex>
-#include <set>
 #include <stdexcept>
 
 namespace nnc::codegen {
 namespace {
 
-// The plugins lie beside libHalide.so (the wheel's lib64, or PREFIX/lib/nnc
-// when installed). dlopen from libHalide would not search there, so each is
-// loaded by its full path: Adams2019 from libautoschedule_adams2019.so.
-void load_once(const std::string& autoscheduler) {
+// The plugin lies beside libHalide.so (the wheel's lib64, or PREFIX/lib/nnc
+// when installed). dlopen from libHalide would not search there, so it is
+// loaded by its full path.
+void load_plugin_once() {
   static std::mutex m;
-  static std::set<std::string> loaded;
+  static bool loaded = false;
   std::lock_guard<std::mutex> lock(m);
-  if (loaded.count(autoscheduler)) return;
+  if (loaded) return;
   Dl_info where{};
   if (!dladdr(reinterpret_cast<void*>(&Halide::load_plugin), &where) || !where.dli_fname)
-    throw std::runtime_error("--autoschedule: cannot find libHalide.so, beside which " + autoscheduler + " lies");
-  std::string file = "libautoschedule_" + autoscheduler + ".so";
-  std::transform(file.begin(), file.end(), file.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-  const std::filesystem::path path = std::filesystem::path(where.dli_fname).parent_path() / file;
+    throw std::runtime_error("--autoschedule: cannot find libHalide.so, beside which Adams2019 lies");
+  const std::filesystem::path path =
+      std::filesystem::path(where.dli_fname).parent_path() / "libautoschedule_adams2019.so";
   if (!std::filesystem::exists(path))
-    throw std::runtime_error("--autoschedule: Halide's " + autoscheduler + " is not installed (no " + path.string() + ")");
+    throw std::runtime_error("--autoschedule: Halide's Adams2019 is not installed (no " + path.string() + ")");
   Halide::load_plugin(path.string());
-  loaded.insert(autoscheduler);
+  loaded = true;
 }
 
 }  // namespace
+
+const char* const kAutoscheduler = "Adams2019";
 
 // Measured with Halide 21 on fashion_mlp (nnc --gpu cuda --autoschedule,
 // trying each): Anderson2021 stops at internal assertions on every pipeline
@@ -44,13 +42,10 @@ const char* const kNoGpuAutoscheduler =
     "Halide's GPU autoschedulers fail on nnc's pipelines (Anderson2021: internal errors on several outputs and "
     "scalar losses; Li2018: schedules that read outside their inputs), so nnc's GPU schedules serve every batch";
 
-std::vector<std::string> autoschedulers_for(const Halide::Target& target) {
-  if (target.has_gpu_feature()) return {};
-  return {"Adams2019"};
-}
+bool has_autoscheduler(const Halide::Target& target) { return !target.has_gpu_feature(); }
 
-void autoschedule(const Halide::Pipeline& pipeline, const Halide::Target& target, const std::string& autoscheduler) {
-  load_once(autoscheduler);
+void autoschedule(const Halide::Pipeline& pipeline, const Halide::Target& target) {
+  load_plugin_once();
   // The default machine model, so a program is the same whatever machine
   // compiles it, and a search small enough for the project's machines (2
   // cores, 24 GB), measured on fashion_lenet's and fashion_vgg's pipelines:
@@ -60,8 +55,7 @@ void autoschedule(const Halide::Pipeline& pipeline, const Halide::Target& target
   //   beam 1, no subtiling:           lenet 17 s, 0.9 GB; vgg 88 s, 5.5 GB
   // The last it is. (Without subtiling lenet trains at half the speed and
   // answers a batch-1 prediction 3x faster than with it.)
-  Halide::AutoschedulerParams params{autoscheduler};
-  if (autoscheduler == "Adams2019") params.extra = {{"beam_size", "1"}, {"disable_subtiling", "1"}};
+  Halide::AutoschedulerParams params{kAutoscheduler, {{"beam_size", "1"}, {"disable_subtiling", "1"}}};
   pipeline.apply_autoscheduler(target, params);
 }
 

@@ -86,9 +86,9 @@ Roles roles_of(const ir::Program& p, const std::string& pipeline) {
 }
 
 // For any batch with nnc's schedules (fixed_batch 0), or for one batch
-// size with the named Halide autoscheduler's (nnc --autoschedule).
+// size with Halide's autoscheduler's (nnc --autoschedule).
 PipelineIR lower_pipeline(const ir::Program& p, const std::string& name, const Halide::Target& target,
-                          int64_t fixed_batch, const std::string& autoscheduler, std::ostream* log) {
+                          int64_t fixed_batch, std::ostream* log) {
   const ir::Graph& g = p.graph;
   Roles roles = roles_of(p, name);
 
@@ -186,8 +186,8 @@ PipelineIR lower_pipeline(const ir::Program& p, const std::string& name, const H
 
   out.pipeline = Halide::Pipeline(outputs);
   if (fixed_batch > 0) {
-    autoschedule(out.pipeline, target, autoscheduler);
-    if (log) *log << "  scheduled by Halide's " << autoscheduler << " for batch " << fixed_batch << "\n";
+    autoschedule(out.pipeline, target);
+    if (log) *log << "  scheduled by Halide's " << kAutoscheduler << " for batch " << fixed_batch << "\n";
   } else {
     schedule_pipeline(p, order, output_ids, funcs, vars, target, log);
   }
@@ -216,6 +216,11 @@ std::string device_of(const Halide::Target& target) {
   return "cpu";
 }
 
+Halide::Target gpu_target(const Halide::Target& cpu, const std::string& api) {
+  if (api == "cuda") return cpu.with_feature(Halide::Target::CUDA).with_feature(Halide::Target::CUDACapability80);
+  return cpu.with_feature(Halide::Target::OpenCL);
+}
+
 std::vector<PipelineIR> lower_program(const ir::Program& program, const Halide::Target& target,
                                       std::ostream* schedule_log, const LowerOptions& options) {
   std::vector<PipelineIR> pipelines;
@@ -224,35 +229,28 @@ std::vector<PipelineIR> lower_program(const ir::Program& program, const Halide::
     const bool trains = std::string(name) == "train_step" || std::string(name) == "probe";
     if (options.inference_only && trains) continue;
     if (schedule_log) *schedule_log << "pipeline " << name << on << "\n";
-    pipelines.push_back(lower_pipeline(program, name, target, 0, "", schedule_log));
+    pipelines.push_back(lower_pipeline(program, name, target, 0, schedule_log));
   }
   // --autoschedule: the batch sizes the runtime calls most, each pipeline
   // again for its size (probe, called only after a divergence, is left out).
-  if (options.autoschedule_batch > 0 && autoschedulers_for(target).empty()) {
+  // Where the autoscheduler finds no schedule, that batch size keeps nnc's:
+  // a variant is an addition, never a requirement.
+  if (options.autoschedule_batch > 0 && !has_autoscheduler(target)) {
     if (schedule_log) *schedule_log << "no autoscheduled pipelines" << on << ": " << kNoGpuAutoscheduler << "\n";
   } else if (options.autoschedule_batch > 0) {
     const int64_t b = options.autoschedule_batch;
     const std::pair<const char*, int64_t> sizes[] = {
-        {"predict", 1}, {"evaluate", std::max<int64_t>(b, rt::kMinEvaluateBatch)}, {"train_step", b}};
+        {"predict", 1}, {"evaluate", rt::evaluation_batch(b)}, {"train_step", b}};
     for (const auto& [name, batch] : sizes) {
       if (options.inference_only && std::string(name) == "train_step") continue;
       if (schedule_log) *schedule_log << "pipeline " << name << on << " for batch " << batch << "\n";
-      // The target's autoschedulers in turn; where none finds a schedule,
-      // that batch size keeps nnc's: a variant is an addition, never a
-      // requirement.
-      bool scheduled = false;
-      for (const std::string& autoscheduler : autoschedulers_for(target)) {
-        try {
-          pipelines.push_back(lower_pipeline(program, name, target, batch, autoscheduler, schedule_log));
-          scheduled = true;
-          break;
-        } catch (const Halide::Error& e) {
-          if (schedule_log)
-            *schedule_log << "  " << autoscheduler << " found no schedule (" << first_line(e.what(), "an internal error")
-                          << ")\n";
-        }
+      try {
+        pipelines.push_back(lower_pipeline(program, name, target, batch, schedule_log));
+      } catch (const Halide::Error& e) {
+        if (schedule_log)
+          *schedule_log << "  " << kAutoscheduler << " found no schedule (" << first_line(e.what(), "an internal error")
+                        << "); nnc's schedule serves this batch\n";
       }
-      if (!scheduled && schedule_log) *schedule_log << "  nnc's schedule serves this batch\n";
     }
   }
   return pipelines;

@@ -48,7 +48,7 @@ struct PipelineIR {
 struct LowerOptions {
   bool inference_only = false;     // predict and evaluate, without train_step and probe
   int64_t autoschedule_batch = 0;  // > 0 (nnc --autoschedule): also predict for batch 1, evaluate for
-                                   //   max(this, rt::kMinEvaluateBatch) and train_step for this, autoscheduled
+                                   //   rt::evaluation_batch(this) and train_step for this, autoscheduled
 };
 
 // The pipelines for `target`, on its device: a target with a GPU feature
@@ -58,5 +58,9 @@ std::vector<PipelineIR> lower_program(const ir::Program& program, const Halide::
 
 // cpu, or the GPU API a target's pipelines run on (cuda, opencl).
 std::string device_of(const Halide::Target& target);
+
+// The target of nnc --gpu API on the CPU target: CUDA for sm_80 and newer
+// (the driver compiles the PTX for newer GPUs), or OpenCL.
+Halide::Target gpu_target(const Halide::Target& cpu, const std::string& api);
 
 }  // namespace nnc::codegen

@@ -51,18 +51,6 @@ struct Request {
   bool time_report = false;
 };
 
-// The batch the model trains with: its train section's, else the table's default.
-int64_t train_batch(const nnc::ir::Program& p) {
-  auto it = p.train.settings.find("batch");
-  return std::stoll(it != p.train.settings.end() ? it->second : nnc::rt::find_train_setting("batch")->default_value);
-}
-
-// The GPU feature of --gpu on the CPU target: CUDA for sm_80 and newer
-// (the driver compiles the PTX for newer GPUs), or OpenCL.
-Halide::Target gpu_target(const Halide::Target& cpu, const std::string& gpu) {
-  if (gpu == "cuda") return cpu.with_feature(Halide::Target::CUDA).with_feature(Halide::Target::CUDACapability80);
-  return cpu.with_feature(Halide::Target::OpenCL);
-}
 
 int compile(const std::string& file, const nnc::SemaOptions& options, const Request& r) {
   const std::string& emit = r.emit;
@@ -117,11 +105,13 @@ int compile(const std::string& file, const nnc::SemaOptions& options, const Requ
   int status = 0;
   try {
     std::ostringstream schedule_log;
-    const nnc::codegen::LowerOptions lower{r.inference_only, r.autoschedule ? train_batch(*program) : 0};
+    const std::map<std::string, std::string>& settings = program->train.settings;
+    const int64_t train_batch = nnc::rt::train_settings_with({settings.begin(), settings.end()}).batch;
+    const nnc::codegen::LowerOptions lower{r.inference_only, r.autoschedule ? train_batch : 0};
     std::optional<nnc::codegen::Phase> scheduling(std::in_place, "IR to Halide, scheduled");
     auto pipelines = nnc::codegen::lower_program(*program, target, &schedule_log, lower);
     if (!r.gpu.empty())  // the same pipelines again, scheduled for the GPU
-      for (auto& pl : nnc::codegen::lower_program(*program, gpu_target(target, r.gpu), &schedule_log, lower))
+      for (auto& pl : nnc::codegen::lower_program(*program, nnc::codegen::gpu_target(target, r.gpu), &schedule_log, lower))
         pipelines.push_back(std::move(pl));
     scheduling.reset();
     if (emit == "schedule") {

@@ -53,6 +53,7 @@
 #include <string>
 #include <vector>
 
+#include "compiler/codegen/Lower.h"
 #include "compiler/ir/OpTable.h"
 #include "test/unit/scheduled_model.h"
 #include "test/unit/test_util.h"
@@ -73,10 +74,7 @@ class ScheduledGradients : public ::testing::TestWithParam<const char*> {
     const std::string target = GetParam();
     if (target == "cuda" && !dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL))
       FAIL() << "NNC_TEST_CUDA=1 but no CUDA driver here: " << dlerror();
-    nnc::test::scheduled_target() =
-        target == "opencl" ? host.with_feature(Halide::Target::OpenCL)
-        : target == "cuda" ? host.with_feature(Halide::Target::CUDA).with_feature(Halide::Target::CUDACapability80)
-                           : host;
+    nnc::test::scheduled_target() = target == "cpu" ? host : nnc::codegen::gpu_target(host, target);
   }
   void TearDown() override { nnc::test::scheduled_target() = Halide::get_host_target(); }
   static bool gpu() { return nnc::test::scheduled_for_gpu(); }
