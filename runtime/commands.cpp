@@ -12,6 +12,7 @@
 
 #include "runtime/commands.h"
 #include "runtime/file_io.h"
+#include "runtime/printable.h"
 #include "runtime/rng.h"
 #include "runtime/setting_flags.h"
 #include "runtime/train_settings.h"
@@ -165,7 +166,7 @@ int run_predict(Engine& engine, const PredictCommand& c) {
     for (const std::string& s : c.inputs) {
       const std::optional<double> v = number_of(s);
       if (!v || !std::isfinite(*v) || std::fabs(*v) > std::numeric_limits<float>::max())
-        throw DataError("predict: '" + s + "' is not a " + (v ? "finite " : "") +
+        throw DataError("predict: '" + printable(s) + "' is not a " + (v ? "finite " : "") +
                         "number; the inputs are numbers, or CSV files, not both");
       x.push_back(float(*v));
     }

@@ -51,6 +51,7 @@ bool has_test_split(const std::string& source) { return source == "fashion_mnist
 Dataset filtered(const ModelInfo& info, Dataset d, const DataOptions& o) {
   if (!o.classes.empty()) {
     if (!d.class_targets) throw DataError("--classes needs class labels; " + d.source + " has value targets");
+    check_labels(d, info.classes);  // before a label indexes `keep`
     std::vector<bool> keep = parse_classes(o.classes, info.classes);
     std::vector<int64_t> index;
     for (int64_t s = 0; s < d.count; ++s)

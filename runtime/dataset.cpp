@@ -1,6 +1,7 @@
 #include "runtime/dataset.h"
 
 #include "runtime/file_io.h"
+#include "runtime/printable.h"
 
 #include <zlib.h>
 
@@ -35,17 +36,6 @@ uint32_t be32(const unsigned char* p) {
 // "1 input", "2 inputs": the CSV messages count things for the user.
 std::string count_of(int64_t n, const char* noun) {
     return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
-}
-
-// A field is echoed back in messages; keep the message on one line and short
-// even when a binary file was passed as CSV.
-std::string printable(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-        if (out.size() >= 40) return out + "...";
-        out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
-    }
-    return out;
 }
 
 // open() reports errno for a missing or unreadable file; a directory opens
@@ -316,6 +306,7 @@ Dataset load_csv(const std::string& path, int64_t input_width, int64_t target_wi
                 fail(where + field + "not a whole-number class index");
             d.labels.push_back(static_cast<int32_t>(v));
         }
+        d.lines.push_back(line_no);
         ++d.count;
     }
     if (d.count == 0)
@@ -353,7 +344,9 @@ void check_labels(const Dataset& d, int64_t num_classes) {
     for (size_t i = 0; i < d.labels.size(); ++i) {
         const int32_t label = d.labels[i];
         if (label >= 0 && label < num_classes) continue;
-        fail(file + ": record " + std::to_string(i + 1) + ": label " + std::to_string(label) + " is outside the " +
+        const std::string where = d.lines.empty() ? ": record " + std::to_string(i + 1) + ": "
+                                                  : ":" + std::to_string(d.lines[i]) + ": ";
+        fail(file + where + "label " + std::to_string(label) + " is outside the " +
              std::to_string(num_classes) + " classes (0.." + std::to_string(num_classes - 1) +
              ") of the model's target");
     }
@@ -371,6 +364,7 @@ Dataset subset(const Dataset& d, const std::vector<int64_t>& index, const std::s
     out.inputs.reserve(index.size() * static_cast<size_t>(n));
     for (int64_t i : index) {
         out.inputs.insert(out.inputs.end(), d.inputs.begin() + i * n, d.inputs.begin() + (i + 1) * n);
+        if (!d.lines.empty()) out.lines.push_back(d.lines[static_cast<size_t>(i)]);
         if (d.class_targets) out.labels.push_back(d.labels[static_cast<size_t>(i)]);
         else out.targets.insert(out.targets.end(), d.targets.begin() + i * d.target_width,
                                 d.targets.begin() + (i + 1) * d.target_width);

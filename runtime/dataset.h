@@ -25,6 +25,7 @@ struct Dataset {
     std::vector<int32_t> labels;        // size count when class_targets
     int64_t target_width = 0;           // floats per sample when !class_targets
     std::vector<float> targets;         // count * target_width
+    std::vector<int64_t> lines;         // CSV: each sample's line in the file, for messages; else empty
     int64_t sample_size() const;        // product(sample_shape)
 };
 

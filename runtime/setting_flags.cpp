@@ -1,5 +1,7 @@
 #include "runtime/setting_flags.h"
 
+#include "runtime/printable.h"
+
 #include <CLI/CLI.hpp>
 
 #include <cmath>
@@ -15,7 +17,7 @@ CLI::Validator number_check(const char* rule, bool (*ok)(double)) {
   return CLI::Validator(
       [rule, ok](std::string& text) -> std::string {
         double value = 0;
-        if (!CLI::detail::lexical_cast(text, value)) return "'" + text + "' is not a number";
+        if (!CLI::detail::lexical_cast(text, value)) return "'" + printable(text) + "' is not a number";
         if (!std::isfinite(value)) return "must be a finite number, got " + text;
         if (!ok(value)) return std::string("must be ") + rule + ", got " + text;
         return "";

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "runtime/commands.h"
+#include "runtime/printable.h"
 #include "runtime/setting_flags.h"
 
 namespace nnc::rt {
@@ -52,7 +53,7 @@ std::optional<double> number_of(const std::string& text) {
 
 double parse_number(const std::string& text, const std::string& what) {
   const std::optional<double> v = number_of(text);
-  if (!v || !std::isfinite(*v)) throw DataError(what + ": '" + text + "' is not a number");
+  if (!v || !std::isfinite(*v)) throw DataError(what + ": '" + printable(text) + "' is not a number");
   return *v;
 }
 

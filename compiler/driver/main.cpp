@@ -83,6 +83,9 @@ int compile(const std::string& file, const nnc::SemaOptions& options, const Requ
     nnc::passes::differentiate(*program);
     nnc::passes::add_optimizer_update(*program);
     nnc::passes::eliminate_dead_code(*program);
+  } catch (const nnc::SourceError& e) {
+    diags.error(e.loc, e.what());
+    return report();
   } catch (const std::exception& e) {
     return fail(e.what());
   }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <sstream>
 
+#include "runtime/printable.h"
+
 namespace nnc {
 
 void Diagnostics::add_source(const std::string& file, const std::string& text) {
@@ -51,26 +53,36 @@ void Diagnostics::print(std::ostream& out) const {
     out << m.loc.str() << ": " << m.kind << ": " << m.text << "\n";
     std::string line = line_of(m.loc);
     if (line.empty() || m.loc.col < 1) continue;
-    out << line << "\n";
-    std::string caret;
-    // Keep tabs so the caret lines up under tab-indented source.
-    for (int i = 0; i < m.loc.col - 1 && i < int(line.size()); ++i) caret += line[i] == '\t' ? '\t' : ' ';
-    out << caret << "^\n";
+    // Columns count characters (a UTF-8 letter is one). Tabs stay, so the
+    // caret lines up under tab-indented source; other bytes that do not
+    // print are shown escaped (\x00), and the caret moves past the escape.
+    std::string shown, caret;
+    int column = 1;
+    for (size_t i = 0, used = 0; i < line.size(); i += used, ++column) {
+      const bool tab = line[i] == '\t';
+      const std::string c = tab ? "\t" : printable_at(line, i, &used);
+      if (tab) used = 1;
+      if (column < m.loc.col) caret += tab ? "\t" : std::string(used > 1 ? 1 : c.size(), ' ');
+      shown += c;
+    }
+    out << shown << "\n" << caret << "^\n";
   }
 }
 
+// Edits between A and B: insertions, deletions, substitutions and swaps of
+// two neighbouring letters ('rleu' is one edit from 'relu'), the commonest
+// typing slip (the optimal-string-alignment distance).
 static int edit_distance(const std::string& a, const std::string& b) {
-  std::vector<int> prev(b.size() + 1), cur(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) prev[j] = int(j);
-  for (size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = int(i);
+  std::vector<std::vector<int>> d(a.size() + 1, std::vector<int>(b.size() + 1));
+  for (size_t i = 0; i <= a.size(); ++i) d[i][0] = int(i);
+  for (size_t j = 0; j <= b.size(); ++j) d[0][j] = int(j);
+  for (size_t i = 1; i <= a.size(); ++i)
     for (size_t j = 1; j <= b.size(); ++j) {
-      int subst = prev[j - 1] + (a[i - 1] != b[j - 1]);
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, subst});
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1])});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
     }
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
+  return d[a.size()][b.size()];
 }
 
 std::string closest_name(const std::string& name, const std::vector<std::string>& known) {

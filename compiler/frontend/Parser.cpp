@@ -2,6 +2,8 @@
 
 #include <antlr4-runtime.h>
 
+#include "runtime/printable.h"
+
 #include "NncLexer.h"
 #include "NncParser.h"
 
@@ -25,7 +27,7 @@ std::string describe_token_type(size_t type, const antlr4::dfa::Vocabulary& voca
 
 std::string describe_token(const antlr4::Token* token) {
   if (!token || token->getType() == antlr4::Token::EOF) return "end of file";
-  return "'" + token->getText() + "'";
+  return "'" + printable(token->getText()) + "'";
 }
 
 class SyntaxErrorListener : public antlr4::BaseErrorListener {

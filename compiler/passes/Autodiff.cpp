@@ -35,7 +35,7 @@ void differentiate(ir::Program& p) {
     if (id != p.loss && grad[size_t(id)] < 0) continue;  // does not reach the loss
     const ir::OpDef& def = ir::op_def(n.op);
     if (!def.gradient)
-      throw std::runtime_error(n.loc.str() + ": cannot differentiate '" + def.name + "'");
+      throw SourceError(n.loc, std::string("cannot differentiate '") + def.name + "'");
     std::vector<int> operand_grads = def.gradient(g, n, grad[size_t(id)]);
     for (size_t k = 0; k < n.inputs.size(); ++k)
       if (operand_grads[k] >= 0 && depends_on_param[size_t(n.inputs[k])])
@@ -45,8 +45,9 @@ void differentiate(ir::Program& p) {
   p.grads.clear();
   for (int id : p.params) {
     if (grad[size_t(id)] < 0)
-      throw std::runtime_error(g.node(id).loc.str() + ": parameter '" + g.node(id).name +
-                               "' does not affect the loss");
+      throw SourceError(g.node(id).loc, "parameter '" + g.node(id).name +
+                                            "' does not affect the loss; use its layer's output on the way to "
+                                            "the loss, or remove the layer");
     p.grads.push_back(grad[size_t(id)]);
   }
 }

@@ -16,7 +16,8 @@ namespace nnc::passes {
 //     accumulated gradient is passed to its op's gradient rule, which adds the
 //     ops computing its operands' gradients.
 //  3. A value used several times sums the gradients from each use (an `add`).
-// Throws std::runtime_error naming the op when a needed rule is missing.
+// Throws SourceError at the op when a needed rule is missing, and at a
+// parameter that does not reach the loss.
 void differentiate(ir::Program& program);
 
 }  // namespace nnc::passes

@@ -2,7 +2,9 @@
 // it) and the IR (every node remembers the text that made it), so neither
 // has to include the other for it.
 #pragma once
+#include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace nnc {
 
@@ -13,6 +15,14 @@ struct SourceLoc {
   bool valid() const { return line > 0; }
   // "file:line:col", or just the file without a position.
   std::string str() const { return valid() ? file + ":" + std::to_string(line) + ":" + std::to_string(col) : file; }
+};
+
+// An error at a position found by a pass after the front end (autodiff). The
+// driver reports it as it reports the front end's: FILE:LINE:COL, the source
+// line and a caret.
+struct SourceError : std::runtime_error {
+  SourceError(SourceLoc at, const std::string& message) : std::runtime_error(message), loc(std::move(at)) {}
+  SourceLoc loc;
 };
 
 }  // namespace nnc

@@ -365,7 +365,7 @@ TEST(LoadCsv, BadFields) {
     EXPECT_EQ(first_row("1,2,1.5", true), at + "field 3 is '1.5', not a whole-number class index");
     EXPECT_EQ(first_row("1,2,1e12", true), at + "field 3 is '1e12', not a whole-number class index");
     EXPECT_EQ(first_row("1,2,3x", true), at + "field 3 is '3x', not a number");
-    EXPECT_EQ(first_row("1,2,\x01\x02", true), at + "field 3 is '?" "?', not a number");
+    EXPECT_EQ(first_row("1,2,\x01\x02", true), at + "field 3 is '\\x01\\x02', not a number");
 }
 
 TEST(LoadCsv, MissingEmptyAndHeaderOnly) {
@@ -420,10 +420,11 @@ TEST(CheckLabels, IdxRecordOutOfRange) {
 
 TEST(CheckLabels, CsvNegativeLabelAndFloatTargets) {
     TempDir dir;
-    write_text(dir / "d.csv", "1,0\n2,1\n3,-1\n");
+    // Record 3 is on line 5: a CSV's labels are named by the file's line.
+    write_text(dir / "d.csv", "x,label\n1,0\n# a comment\n2,1\n3,-1\n");
     const Dataset d = load_csv(dir / "d.csv", 1, 0, true);
     EXPECT_EQ(error_of([&] { check_labels(d, 2); }),
-              dir / "d.csv" + ": record 3: label -1 is outside the 2 classes (0..1) of the model's target");
+              dir / "d.csv" + ":5: label -1 is outside the 2 classes (0..1) of the model's target");
     EXPECT_NO_THROW(check_labels(builtin_dataset("xor"), 2));
 }
 
