@@ -87,6 +87,9 @@ std::pair<std::string, std::string> split_assignment(const std::string& text, co
 std::optional<double> number_of(const std::string& text);
 // The same, finite, or a DataError: "WHAT: 'TEXT' is not a number".
 double parse_number(const std::string& text, const std::string& what);
+// predict's inputs: numbers, N_IN per sample, or the names of CSV files
+// with one input per row; a DataError for anything else.
+std::vector<float> predict_inputs(const std::vector<std::string>& words, int64_t n_in);
 std::string join(const std::vector<std::string>& items, const std::string& separator = ", ");
 
 }  // namespace nnc::rt

@@ -53,14 +53,6 @@ std::string take_halide_error() {
 
 }  // namespace
 
-std::string number_text(double v, int digits, const char* non_finite) {
-  if (!std::isfinite(v)) return non_finite;
-  std::ostringstream s;
-  s.precision(digits);
-  s << v;
-  return s.str();
-}
-
 // "(v, v, ...)", as --trace prints vectors.
 std::string format_vector(const float* v, int64_t n) {
   std::string s = "(";

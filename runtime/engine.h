@@ -7,6 +7,7 @@
 #include <array>
 #include <cmath>
 #include <map>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -56,6 +57,12 @@ struct RunState {
   int64_t correct = 0;
   TrainResult result;
 };
+
+// The run state as a checkpoint's metadata entries (nnc.*), and read back
+// from them with every entry checked: a missing or damaged one is a
+// DataError naming it (run_state.cpp).
+std::map<std::string, std::string> run_state_metadata(const RunState& state);
+RunState run_state_of(const TensorFile& file, const std::string& path);
 
 // What --init loaded from another model's weights, and what it left.
 struct InitReport {
@@ -186,7 +193,13 @@ class Engine {
 // "(v, v, ...)", as --trace prints vectors; "null" for a value that is not finite.
 std::string format_vector(const float* v, int64_t n);
 // v with `digits` significant digits, or `non_finite` for inf and nan.
-std::string number_text(double v, int digits, const char* non_finite);
+inline std::string number_text(double v, int digits, const char* non_finite) {
+  if (!std::isfinite(v)) return non_finite;
+  std::ostringstream s;
+  s.precision(digits);
+  s << v;
+  return s.str();
+}
 // A number as the JSON log writes it: 8 significant digits, null if not finite.
 inline std::string json_number(double v) { return number_text(v, 8, "null"); }
 

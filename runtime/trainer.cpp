@@ -106,6 +106,10 @@ TrainingLoop::TrainingLoop(Engine& engine, const Dataset& data, const Dataset* v
   if (!o.resume.empty()) {
     st_ = engine_.load_checkpoint(o.resume);
     order_rng_.set_state(st_.order_rng);
+    if (st_.next_sample >= data.count)
+      throw DataError(o.resume + ": this checkpoint stopped at sample " + std::to_string(st_.next_sample) +
+                      " of an epoch, but the data has " + std::to_string(data.count) +
+                      " samples; resume with the data it was trained on");
     if (st_.epochs_done >= o.epochs)
       throw DataError(o.resume + ": this checkpoint has finished " + std::to_string(st_.epochs_done) +
                       " epochs already; pass --epochs N with N above that to train on");

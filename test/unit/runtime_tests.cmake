@@ -1,7 +1,7 @@
 # Unit tests of the runtime's parts that need no compiled model (defined in
 # runtime/CMakeLists.txt): datasets, safetensors, progress, RNG,
 # augmentation, metrics, the train settings' table, ModelInfo look-ups,
-# the escaping of echoed bytes.
+# the escaping of echoed bytes, a checkpoint's progress entries.
 # The top-level CMakeLists has already run find_package(GTest) and
 # enable_testing().
 #
@@ -22,6 +22,7 @@ add_executable(nnc_runtime_tests
   ${NNC_ROOT}/test/unit/test_train_settings.cpp
   ${NNC_ROOT}/test/unit/test_model_info.cpp
   ${NNC_ROOT}/test/unit/test_printable.cpp
+  ${NNC_ROOT}/test/unit/test_run_state.cpp
 )
 target_link_libraries(nnc_runtime_tests PRIVATE nnc_runtime_cli GTest::gtest_main)
 gtest_discover_tests(nnc_runtime_tests)
