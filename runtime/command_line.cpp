@@ -24,6 +24,7 @@
 #include <HalideRuntime.h>
 #include <malloc.h>
 
+#include <csignal>
 #include <cstdio>
 
 #include "runtime/commands.h"
@@ -97,6 +98,10 @@ int run_command_line(const ModelInfo& info, int argc, char** argv) {
   // the library's: a library leaves its host's allocator alone.
   mallopt(M_MMAP_THRESHOLD, 1 << 30);
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  // Past a file-size limit (ulimit -f) the kernel kills the process in the
+  // middle of a save; ignored, write() fails with EFBIG instead, and the save
+  // is reported and undone with the old file kept (file_io.cpp).
+  std::signal(SIGXFSZ, SIG_IGN);
   try {
     return run(info, argc, argv);
   } catch (const std::exception& e) {

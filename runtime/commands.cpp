@@ -152,30 +152,6 @@ CLI::App* add_predict_command(CLI::App& app, PredictCommand& c) {
   return cmd;
 }
 
-std::vector<float> predict_inputs(const std::vector<std::string>& words, int64_t n_in) {
-  // Numbers or files, decided by the first word: a word among numbers is a
-  // mistyped number, not a file.
-  std::vector<float> x;
-  if (words.empty() || !number_of(words.front())) {
-    for (const std::string& file : words) {
-      Dataset set = load_csv(file, n_in, 0, false);
-      x.insert(x.end(), set.inputs.begin(), set.inputs.end());
-    }
-    return x;
-  }
-  for (const std::string& s : words) {
-    const std::optional<double> v = number_of(s);
-    if (!v || !std::isfinite(*v) || std::fabs(*v) > std::numeric_limits<float>::max())
-      throw DataError("predict: '" + printable(s) + "' is not a " + (v ? "finite " : "") +
-                      "number; the inputs are numbers, or CSV files, not both");
-    x.push_back(float(*v));
-  }
-  if (int64_t(x.size()) % n_in != 0)
-    throw DataError("predict got " + std::to_string(x.size()) + " numbers; the input takes " + std::to_string(n_in) +
-                    " per sample");
-  return x;
-}
-
 int run_predict(Engine& engine, const PredictCommand& c) {
   const ModelInfo& info = engine.info();
   const int64_t n_in = engine.input_size();

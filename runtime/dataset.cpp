@@ -5,6 +5,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -69,11 +70,12 @@ FileBytes read_maybe_gzipped(const std::string& path) {
     // Grow with the data actually read, never with what a header claims, so
     // a corrupt header cannot trigger a huge allocation.
     FileBytes file;
-    constexpr size_t kChunk = size_t{1} << 20;
+    constexpr size_t kFirstChunk = size_t{1} << 16, kMaxChunk = size_t{1} << 30;  // gzread takes an unsigned
     for (;;) {
         const size_t used = file.bytes.size();
-        file.bytes.resize(used + kChunk);
-        const int got = ::gzread(gz.get(), file.bytes.data() + used, static_cast<unsigned>(kChunk));
+        const size_t chunk = std::clamp(used, kFirstChunk, kMaxChunk);  // doubling: few reads for a big file
+        file.bytes.resize(used + chunk);
+        const int got = ::gzread(gz.get(), file.bytes.data() + used, static_cast<unsigned>(chunk));
         if (got < 0) {
             int code = 0;
             std::string why = ::gzerror(gz.get(), &code);

@@ -9,10 +9,15 @@
 #include <string>
 #include <vector>
 
+#include "runtime/printable.h"
+
 namespace nnc::rt {
 
+// Its message is made printable here, once for every message: a path or a
+// field of the user's with a control byte in it reaches the terminal escaped
+// (\x1b), never raw (printable.h).
 struct DataError : std::runtime_error {
-    using std::runtime_error::runtime_error;
+    explicit DataError(const std::string& message) : std::runtime_error(printable(message, std::string::npos)) {}
 };
 
 struct Dataset {

@@ -2,8 +2,11 @@
 
 #include <cerrno>
 #include <cstring>
+#include <memory>
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 namespace nnc::rt {
@@ -70,12 +73,19 @@ AtomicFile::~AtomicFile() {
     if (!committed_) ::unlink(tmp_.c_str());
 }
 
+// A full disk (ENOSPC), a file-size limit (EFBIG): PATH itself was never
+// touched, and the message says so.
+void AtomicFile::fail_before_commit(const char* doing) const {
+    fail(path_ + ": cannot save: " + doing + " " + tmp_ + " failed: " + std::strerror(errno) + "; " + path_ +
+         " is left as it was");
+}
+
 void AtomicFile::write(const void* data, size_t n) {
     const auto* p = static_cast<const unsigned char*>(data);
     while (n > 0) {
         const ssize_t put = ::write(fd_.get(), p, n);
         if (put < 0 && errno == EINTR) continue;
-        if (put < 0) fail(path_ + ": cannot save: writing " + tmp_ + " failed: " + std::strerror(errno));
+        if (put < 0) fail_before_commit("writing");
         p += put;
         n -= static_cast<size_t>(put);
     }
@@ -84,12 +94,13 @@ void AtomicFile::write(const void* data, size_t n) {
 void AtomicFile::commit() {
     // fsync before rename: otherwise a crash can leave PATH naming a file
     // whose data never reached the disk.
-    if (::fsync(fd_.get()) != 0) fail(path_ + ": cannot save: syncing " + tmp_ + " failed: " + std::strerror(errno));
-    if (fd_.close() != 0) fail(path_ + ": cannot save: closing " + tmp_ + " failed: " + std::strerror(errno));
+    if (::fsync(fd_.get()) != 0) fail_before_commit("syncing");  // a full disk may show only here
+    if (fd_.close() != 0) fail_before_commit("closing");
     if (::rename(tmp_.c_str(), path_.c_str()) != 0)
         fail(path_ + ": cannot save: cannot replace it with " + tmp_ + ": " + std::strerror(errno) +
              "; remove it or choose another path");
     committed_ = true;
+    remove_stale_temporaries();
 
     // The rename itself is only durable once the directory is synced. PATH is
     // already replaced here, so a failure is reported but nothing is undone.
@@ -103,6 +114,27 @@ void AtomicFile::commit() {
     if (rc != 0 && err != EINVAL)
         fail(path_ + ": saved, but syncing directory " + dir + " failed: " + std::strerror(err));
 }
+
+// A save killed before its rename (SIGKILL, a power cut) leaves its
+// PATH.tmp-<pid> behind. The next save of PATH removes those whose process
+// is gone, so killed runs do not fill the directory with them.
+void AtomicFile::remove_stale_temporaries() const {
+    const std::string dir = directory_of(path_);
+    const std::string prefix = path_.substr(path_.find_last_of('/') + 1) + ".tmp-";
+    std::unique_ptr<DIR, int (*)(DIR*)> d(::opendir(dir.c_str()), ::closedir);
+    if (!d) return;  // nothing to tidy is no failure of the save
+    while (const dirent* entry = ::readdir(d.get())) {
+        const std::string name = entry->d_name;
+        if (name.compare(0, prefix.size(), prefix) != 0) continue;
+        const std::string pid_text = name.substr(prefix.size());
+        if (pid_text.empty() || pid_text.find_first_not_of("0123456789") != std::string::npos || pid_text.size() > 9)
+            continue;
+        const pid_t pid = static_cast<pid_t>(std::stol(pid_text));
+        if (pid != ::getpid() && ::kill(pid, 0) != 0 && errno == ESRCH) ::unlink((dir + "/" + name).c_str());
+    }
+}
+
+void check_can_save(const std::string& path) { AtomicFile probe(path); }
 
 void write_file_atomically(const std::string& path, const std::string& text) {
     AtomicFile out(path);

@@ -37,7 +37,8 @@ std::string read_whole_file(const std::string& path);
 // Writes PATH atomically: into PATH.tmp-<pid> in the same directory, then
 // commit() syncs it, renames it over PATH and syncs the directory. Until
 // commit() PATH is untouched; destroyed uncommitted, the temp file is
-// removed. Failures are DataErrors: "PATH: cannot save: ...".
+// removed; committed, so are the temp files of killed saves of PATH.
+// Failures are DataErrors: "PATH: cannot save: ...".
 class AtomicFile {
 public:
     explicit AtomicFile(const std::string& path);
@@ -48,10 +49,17 @@ public:
     void commit();
 
 private:
+    [[noreturn]] void fail_before_commit(const char* doing) const;
+    void remove_stale_temporaries() const;
     std::string path_, tmp_;
     FileDescriptor fd_;
     bool committed_ = false;
 };
+
+// Whether PATH can be saved: its temporary file is created and removed, as
+// a save would, so a missing or read-only directory is a DataError now, not
+// after an hour of training.
+void check_can_save(const std::string& path);
 
 // A whole small file (a plot, a report) through AtomicFile.
 void write_file_atomically(const std::string& path, const std::string& text);

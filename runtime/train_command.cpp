@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "runtime/commands.h"
+#include "runtime/file_io.h"
 #include "runtime/printable.h"
 #include "runtime/setting_flags.h"
 
@@ -40,21 +41,8 @@ std::string join(const std::vector<std::string>& items, const std::string& separ
 std::pair<std::string, std::string> split_assignment(const std::string& text, const std::string& flag) {
   size_t eq = text.find('=');
   if (eq == std::string::npos || eq == 0 || eq + 1 == text.size())
-    throw DataError(flag + " '" + text + "': write NAME=VALUE, such as lr=0.01");
+    throw DataError(flag + " '" + printable(text) + "': write NAME=VALUE, such as lr=0.01");
   return {text.substr(0, eq), text.substr(eq + 1)};
-}
-
-std::optional<double> number_of(const std::string& text) {
-  char* end = nullptr;
-  const double v = std::strtod(text.c_str(), &end);
-  if (end == text.c_str() || *end != '\0') return std::nullopt;
-  return v;
-}
-
-double parse_number(const std::string& text, const std::string& what) {
-  const std::optional<double> v = number_of(text);
-  if (!v || !std::isfinite(*v)) throw DataError(what + ": '" + printable(text) + "' is not a number");
-  return *v;
 }
 
 void set_option(const ModelInfo& info, TrainOptions& to, const std::string& name, double value,
@@ -148,6 +136,8 @@ CLI::App* add_train_command(CLI::App& app, const Engine& engine, TrainCommand& c
 int run_train(Engine& engine, TrainCommand& c) {
   const ModelInfo& info = engine.info();
   const TrainOptions& to = c.options;
+  for (const std::string& path : {to.save, to.checkpoint})  // before the data is read
+    if (!path.empty()) check_can_save(path);
   auto [train_set, validation] = prepare_training(engine, c, false);
   std::optional<Dataset> test_set;
   if (!to.test.empty()) test_set = filtered(info, load_source(info, to.test, "test"), c.data);

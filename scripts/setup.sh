@@ -15,6 +15,7 @@ APT_PACKAGES=(
   antlr4 libantlr4-runtime-dev          # grammar tool 4.7.2 + C++ runtime 4.9
   libcli11-dev nlohmann-json3-dev       # command lines; safetensors headers, JSON logs
   libgtest-dev llvm-14-tools            # GoogleTest; FileCheck, not, count
+  clang libclang-rt-14-dev              # libFuzzer and its sanitizers: test/fuzz
   dataset-fashion-mnist                 # /usr/share/datasets/fashion-mnist
   pocl-opencl-icd ocl-icd-libopencl1    # OpenCL on the CPU: the GPU schedules' tests
   pkg-config                            # the generated libraries' .pc files, in the tests

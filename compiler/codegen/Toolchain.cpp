@@ -15,7 +15,7 @@ std::string from_env(const char* name, const std::string& otherwise) {
 
 Toolchain find_toolchain() {
   Toolchain t{NNC_CXX_COMPILER, fs::path(NNC_DEFAULT_RUNTIME_LIB).parent_path().string(), NNC_INCLUDE_DIR,
-              NNC_DEFAULT_STDLIB_DIR};
+              NNC_DEFAULT_STDLIB_DIR, NNC_SANITIZE_FLAGS};
   std::error_code error;
   const fs::path prefix = fs::read_symlink("/proc/self/exe", error).parent_path().parent_path();
   if (!error && fs::exists(prefix / "lib/nnc/libnnc_runtime_core.a")) {  // an installed nnc
@@ -27,6 +27,7 @@ Toolchain find_toolchain() {
   t.runtime_dir = from_env("NNC_RUNTIME_DIR", t.runtime_dir);
   t.include_dir = from_env("NNC_INCLUDE_DIR", t.include_dir);
   t.stdlib_dir = from_env("NNC_STDLIB_DIR", t.stdlib_dir);
+  if (!t.sanitize.empty()) t.cxx += " " + t.sanitize;
   return t;
 }
 

@@ -15,6 +15,10 @@ struct Toolchain {
   std::string runtime_dir;        // libnnc_runtime_core.a, libnnc_runtime_cli.a
   std::string include_dir;        // runtime/model.h, runtime/c_api.h, runtime/c_api/*.in
   std::string stdlib_dir;         // the modules `import` finds first
+  // A sanitized nnc (scripts/test.sh --sanitize) builds the code it
+  // generates with the same sanitizers, since its runtime archives are
+  // instrumented: these flags, in `cxx` and in what linking needs. Else "".
+  std::string sanitize;
 };
 
 const Toolchain& toolchain();
