@@ -68,6 +68,10 @@ int compile(const std::string& file, const nnc::SemaOptions& options, const Requ
   }
   auto program = nnc::analyze(*modules, options, diags);
   if (!program) return report();
+  if (!diags.empty()) {  // warnings: shown, and the compile goes on
+    diags.print(std::cerr);
+    diags.clear();
+  }
   if (std::string problem = nnc::ir::verify(*program); !problem.empty()) return fail("invalid IR: " + problem);
   front_end.reset();
   if (emit == "ir") {

@@ -23,6 +23,10 @@ void Diagnostics::error(const SourceLoc& loc, const std::string& message) {
   ++error_count_;
 }
 
+void Diagnostics::warning(const SourceLoc& loc, const std::string& message) {
+  messages_.push_back({loc, "warning", message, int(messages_.size())});
+}
+
 void Diagnostics::note(const SourceLoc& loc, const std::string& message) {
   messages_.push_back({loc, "note", message, int(messages_.size())});
 }

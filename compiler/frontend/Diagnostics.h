@@ -17,7 +17,12 @@ class Diagnostics {
   void add_source(const std::string& file, const std::string& text);
   void error(const SourceLoc& loc, const std::string& message);
   void note(const SourceLoc& loc, const std::string& message);
+  // A likely mistake that still compiles (softmax twice, an image written
+  // channels-last): printed, and the compile goes on.
+  void warning(const SourceLoc& loc, const std::string& message);
   bool has_errors() const { return error_count_ > 0; }
+  bool empty() const { return messages_.empty(); }
+  void clear() { messages_.clear(), error_count_ = 0; }
   int error_count() const { return error_count_; }
   // Prints every message in order of position (file order of first mention).
   void print(std::ostream& out) const;
@@ -25,7 +30,7 @@ class Diagnostics {
  private:
   struct Message {
     SourceLoc loc;
-    std::string kind;  // "error" or "note"
+    std::string kind;  // "error", "warning" or "note"
     std::string text;
     int seq;           // insertion order, the tie breaker
   };

@@ -140,6 +140,20 @@ std::optional<size_t> image_dims(ModelBuilder& b, int v, const std::string& laye
     b.diags().error(loc, layer + " needs an image f32[B, channels, height, width] or f32[B, channels, length], got " + in.str());
     return std::nullopt;
   }
+  // The model's input straight into a convolution: a shape that is legal but
+  // most likely an image written the way other tools write it.
+  const ir::Node& node = b.program().graph.node(v);
+  const std::vector<int64_t>& d = in.dims;
+  if (node.op == ir::Op::Input && d.size() == 2 && d[0] == d[1] && d[0] >= 8)
+    b.diags().warning(loc, layer + " reads '" + node.name + "' " + in.str() + " as " + std::to_string(d[0]) +
+                               " channels of a 1-D signal of length " + std::to_string(d[1]) +
+                               "; if it is an image, give it its channels first: f32[1, " + std::to_string(d[0]) +
+                               ", " + std::to_string(d[1]) + "]");
+  if (node.op == ir::Op::Input && d.size() == 3 && (d[2] == 1 || d[2] == 3) && d[0] > 4 && d[1] > 4)
+    b.diags().warning(loc, layer + " reads '" + node.name + "' " + in.str() + " as " + std::to_string(d[0]) +
+                               " channels of " + std::to_string(d[1]) + "x" + std::to_string(d[2]) +
+                               " images; if the last dimension holds the channels, write them first: f32[" +
+                               std::to_string(d[2]) + ", " + std::to_string(d[0]) + ", " + std::to_string(d[1]) + "]");
   return in.dims.size() - 1;
 }
 
@@ -157,7 +171,10 @@ int dense(ModelBuilder& b, const LayerCall& c) {
   }
   const ir::Type& in = b.program().graph.node(v).type;
   if (!in.batched || in.dims.size() != 1 || in.dtype != ir::DType::F32) {
-    b.diags().error(stage.loc, "dense needs a flat input f32[B, n], got " + in.str());
+    // An image (or signal) into dense: the course's networks flatten first.
+    const bool image = in.batched && in.dims.size() > 1 && in.dtype == ir::DType::F32;
+    b.diags().error(stage.loc, "dense needs a flat input f32[B, n], got " + in.str() +
+                                   (image ? "; add flatten before it: -> flatten -> dense(...)" : ""));
     return -1;
   }
   if (units->second.number > double(kMaxElements)) {  // before it is made an integer

@@ -57,10 +57,11 @@ class SyntaxErrorListener : public antlr4::BaseErrorListener {
     } else {
       message = "unexpected " + describe_token(offending);
       if (auto* parser = dynamic_cast<antlr4::Parser*>(recognizer)) {
+        const std::string hint = likely_slip(*parser, offending);
         std::vector<std::string> expected;
         for (size_t type : parser->getExpectedTokens().toList())
           if (type != NncLexer::UNKNOWN) expected.push_back(describe_token_type(type, parser->getVocabulary()));
-        message += expected_list(expected);
+        message += hint.empty() ? expected_list(expected) : hint;
       }
     }
     // ANTLR may report the same position twice while recovering.
@@ -70,6 +71,33 @@ class SyntaxErrorListener : public antlr4::BaseErrorListener {
   }
 
  private:
+  // What a newcomer most likely meant, where the tokens around the error
+  // show a known slip; "" otherwise (then the message lists what the
+  // grammar expected there).
+  static std::string likely_slip(antlr4::Parser& parser, const antlr4::Token* offending) {
+    if (!offending) return "";
+    antlr4::TokenStream* tokens = parser.getTokenStream();
+    const antlr4::Token* before = tokens->LT(-1);
+    const antlr4::Token* before_that = tokens->LT(-2);
+    const auto is = [](const antlr4::Token* t, size_t type) { return t && t->getType() == type; };
+    const auto ends_value = [&](const antlr4::Token* t) {
+      return is(t, NncLexer::ID) || is(t, NncLexer::INT) || is(t, NncLexer::NUMBER) || (t && t->getText() == ")");
+    };
+    // `epochs = 3` in a train section: settings are `name value`.
+    if (offending->getText() == "=" && is(before, NncLexer::ID) && inside<NncParser::TrainItemContext>(parser))
+      return "; a train setting takes no '=': write " + before->getText() + " " + tokens->LT(2)->getText();
+    // `y = x dense(3)` or `... dense(3) relu -> ...`: two stages side by side.
+    if ((offending->getText() == "(" || offending->getText() == "->") && is(before, NncLexer::ID) &&
+        ends_value(before_that))
+      return "; is a '->' missing before '" + before->getText() + "'? The stages of a chain are joined by '->'";
+    return "";
+  }
+  template <class Rule>
+  static bool inside(antlr4::Parser& parser) {
+    for (antlr4::tree::ParseTree* c = parser.getContext(); c; c = c->parent)
+      if (dynamic_cast<Rule*>(c)) return true;
+    return false;
+  }
   static std::string expected_list(const std::vector<std::string>& expected) {
     if (expected.empty() || expected.size() > 6) return "";
     std::string s = "; expected ";

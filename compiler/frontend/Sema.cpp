@@ -10,6 +10,7 @@
 
 #include "compiler/frontend/Layers.h"
 #include "compiler/frontend/ModelBuilder.h"
+#include "compiler/frontend/NameHints.h"
 
 namespace nnc {
 namespace sema {
@@ -57,7 +58,11 @@ std::optional<ir::Program> ModelBuilder::build(const ast::Model& model, const as
     }
   }
   if (!input_declared_) diags_.error(model.loc, "model '" + model.name + "' has no input; declare one: input x: f32[n]");
-  if (!loss_item) diags_.error(model.loc, "model '" + model.name + "' has no loss; add one: loss squared_error(y, t)");
+  if (!loss_item) {  // a class target is compared with logits by cross_entropy, values by squared_error
+    const std::string target = p_.target >= 0 ? p_.graph.node(p_.target).name : "t";
+    diags_.error(model.loc, "model '" + model.name + "' has no loss; add one: loss " +
+                                (p_.classes > 0 ? "cross_entropy" : "squared_error") + "(y, " + target + ")");
+  }
   if (!output_item && loss_output_ >= 0) {
     p_.output = loss_output_;
     // A classifier's prediction is the probability of each class.
@@ -268,7 +273,7 @@ int ModelBuilder::apply(int v, const Expr& stage, Scope& scope) {
   else if (find_loss(name))
     diags_.error(stage.loc, "'" + name + "' is a loss; use it in a loss statement: loss " + name + "(y, t)");
   else
-    diags_.error(stage.loc, "unknown layer '" + name + "'" + did_you_mean(name, layer_names()));
+    diags_.error(stage.loc, "unknown layer '" + name + "'" + unknown_layer_hint(name, layer_names()));
   return -1;
 }
 
@@ -340,6 +345,10 @@ int ModelBuilder::expand_block(const ast::Block& block, int v, const Expr& stage
     return -1;
   }
   inner.values[block.inputs[0]] = v;
+  // An error in the body points into the block; the model's line that used
+  // it follows as a note (once, at the outermost block), as C++ compilers
+  // add "in instantiation of".
+  const int errors_before = diags_.error_count();
   for (const ast::Block::Let& let : block.lets) {
     bind(inner, let.name, value(*let.value, inner), let.loc);
   }
@@ -347,7 +356,10 @@ int ModelBuilder::expand_block(const ast::Block& block, int v, const Expr& stage
     diags_.error(block.loc, "block '" + block.name + "' has no return");
     return -1;
   }
-  return value(*block.result, inner);
+  const int result = value(*block.result, inner);
+  if (outer.depth == 0 && diags_.error_count() > errors_before)
+    diags_.note(stage.loc, "in block '" + block.name + "', used here");
+  return result;
 }
 
 // -- the loss --------------------------------------------------------------------
@@ -371,6 +383,10 @@ void ModelBuilder::build_loss(const ast::ModelItem& item, Scope& scope) {
   }
   int y = value(*e.items[0], scope), t = value(*e.items[1], scope);
   if (y < 0 || t < 0) return;
+  if (loss->op == Op::CrossEntropy && p_.graph.node(y).op == Op::Softmax)
+    diags_.warning(e.items[0]->loc, "cross_entropy applies softmax to its logits itself; '" + e.items[0]->text +
+                                        "' ends in softmax, so it is applied twice and training learns slowly: "
+                                        "give cross_entropy the values before softmax");
   if (t != p_.target) {
     diags_.error(e.items[1]->loc, "the second operand of " + e.text + " must be the model's target");
     return;

@@ -15,6 +15,7 @@
 #include <variant>
 
 #include "compiler/frontend/ModelBuilder.h"
+#include "compiler/frontend/NameHints.h"
 #include "compiler/passes/Optimizers.h"
 #include "runtime/train_settings.h"
 
@@ -112,7 +113,7 @@ void ModelBuilder::read_train(const ast::Train& train) {
       throw std::logic_error("the train setting '" + item.key + "' has a rule of its own (runtime/train_settings.cpp) "
                              "but read_train has none");
     } else {
-      diags_.error(item.loc, "unknown train setting '" + item.key + "'" + did_you_mean(item.key, train_keys()));
+      diags_.error(item.loc, "unknown train setting '" + item.key + "'" + unknown_setting_hint(item.key, train_keys()));
     }
   }
 }
