@@ -98,6 +98,30 @@ train {
   shuffle no
 }
 """,
+    # docs/language.md, section 14: names from Keras and PyTorch, a layer not yet in nnc
+    "names.nn": """\
+model names {
+  input  x: f32[1, 28, 28]
+  target t: class[10]
+  a = x -> Conv2d(6, kernel = 5)
+  b = x -> lstm(32)
+  logits = x -> flatten -> dense(10)
+  loss cross_entropy(logits, t)
+}
+train { batch_size 32 }
+""",
+    # docs/language.md, section 14: an error inside a block, and where it was used
+    "blocks.nn": """\
+# blocks.nn: a block whose argument makes one of its layers wrong
+block wide(n: int)(x) { return x -> dense(n) }
+
+model blocks {
+  input  x: f32[2]
+  target t: f32[1]
+  y = x -> wide(0) -> dense(1)
+  loss squared_error(y, t)
+}
+""",
 }
 
 PROGRAMS = {
