@@ -241,7 +241,7 @@ Status Model::train_step(const float* inputs, const void* targets, int64_t count
   if (!loss) return fail("train_step", kNull, "loss is NULL");
   return guarded("train_step", kValue, [&] {
     engine_.ensure_training_state();
-    if (int64_t(batch_.labels.size()) != count) batch_ = engine_.make_batch(count);
+    if (int64_t(batch_.labels.size()) != count) batch_ = engine_.make_batch(count, Engine::Use::train);
     std::copy_n(inputs, count * engine_.input_size(), batch_.x.begin());
     engine_.standardize_rows(batch_.x.data(), count);
     if (engine_.info().classes > 0) std::copy_n(static_cast<const int32_t*>(targets), count, batch_.labels.begin());

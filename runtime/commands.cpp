@@ -69,6 +69,7 @@ int run_info(const Engine& engine) {
                 (long long)elements(p.dims, p.rank), p.where, p.frozen ? "  frozen" : "");
   }
   std::printf("parameter count: %lld\n", (long long)engine.parameter_count());
+  std::printf("memory: %s\n", engine.memory_text(model_train_settings(info).batch).c_str());
   std::string settings;
   for (const auto& [name, value] : engine.default_settings()) {
     std::ostringstream v;
@@ -190,7 +191,7 @@ double seconds_since(Clock::time_point t) { return std::chrono::duration<double>
 double time_train_step(Engine& engine, int64_t batch, int steps) {
   engine.ensure_training_state();
   Rng rng(1);
-  Engine::Batch buffers = engine.make_batch(batch);
+  Engine::Batch buffers = engine.make_batch(batch, Engine::Use::train);
   for (float& v : buffers.x) v = rng.normal();
   for (int32_t& label : buffers.labels) label = int32_t(rng.below(uint64_t(std::max<int64_t>(engine.info().classes, 1))));
   for (float& v : buffers.t) v = rng.uniform();

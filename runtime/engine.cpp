@@ -6,9 +6,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <fstream>
 #include <numeric>
 #include <sstream>
 #include <stdexcept>
+
+#include <sys/resource.h>
 
 #include "runtime/finite.h"
 #include "runtime/rng.h"
@@ -345,7 +349,59 @@ void Engine::call(const PipelineInfo& p, const float* x, const void* t, int64_t 
   if (status != 0) throw std::runtime_error("a compiled pipeline failed: " + take_halide_error());
 }
 
-Engine::Batch Engine::make_batch(int64_t size) const {
+namespace {
+
+// "213 kB", "13.6 MB": a size as a person reads it (powers of 1000).
+std::string bytes_text(double bytes) {
+  const char* units[] = {"bytes", "kB", "MB", "GB", "TB"};
+  int u = 0;
+  while (bytes >= 1000 && u < 4) bytes /= 1000, ++u;
+  char text[32];
+  std::snprintf(text, sizeof text, u == 0 || bytes >= 100 ? "%.0f %s" : "%.1f %s", bytes, units[u]);
+  return text;
+}
+
+// What this process may still allocate: the kernel's MemAvailable, or less
+// where an address-space limit (ulimit -v) leaves less. -1: unknown.
+int64_t available_memory() {
+  int64_t available = -1;
+  std::ifstream meminfo("/proc/meminfo");
+  for (std::string key, unit; meminfo >> key;) {
+    int64_t kb = 0;
+    meminfo >> kb >> unit;
+    if (key == "MemAvailable:") available = kb * 1024;
+  }
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_AS, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) {
+    int64_t used_kb = 0;  // VmSize: what the address-space limit counts already
+    std::ifstream status("/proc/self/status");
+    for (std::string key; status >> key;)
+      if (key == "VmSize:") status >> used_kb;
+    const int64_t left = int64_t(limit.rlim_cur) - used_kb * 1024;
+    available = available < 0 ? left : std::min(available, left);
+  }
+  return available;
+}
+
+}  // namespace
+
+std::string Engine::memory_text(int64_t default_batch) const {
+  return "up to " + bytes_text(double(info_.train_bytes_per_sample)) + " per sample for a train step (" +
+         bytes_text(double(info_.train_bytes_per_sample) * double(default_batch)) + " at the default batch " +
+         std::to_string(default_batch) + "), " + bytes_text(double(info_.predict_bytes_per_sample)) +
+         " per sample to predict";
+}
+
+Engine::Batch Engine::make_batch(int64_t size, Use use) const {
+  const int64_t per_sample = use == Use::train ? info_.train_bytes_per_sample : info_.predict_bytes_per_sample;
+  const int64_t available = available_memory();
+  if (per_sample > 0 && available >= 0 && double(per_sample) * double(size) > double(available))
+    throw DataError("a batch of " + std::to_string(size) + " needs up to " +
+                    bytes_text(double(per_sample) * double(size)) + " of memory " +
+                    (use == Use::train ? "for a train step (" : "to predict (") + bytes_text(double(per_sample)) +
+                    " per sample), more than the " + bytes_text(double(available)) +
+                    " available; use a batch of at most " + std::to_string(std::max<int64_t>(1, available / per_sample)) +
+                    " (--batch)");
   Batch b;
   b.x.resize(size_t(size * input_size()));
   b.t.resize(size_t(size * target_size()));

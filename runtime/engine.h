@@ -141,7 +141,13 @@ class Engine {
     bool class_targets = false;
     const void* targets() const { return class_targets ? static_cast<const void*>(labels.data()) : t.data(); }
   };
-  Batch make_batch(int64_t size) const;
+  // The buffers of a batch of SIZE samples for a train step (or for predict
+  // and evaluate). A batch whose step would need more memory than the
+  // machine has available (ModelInfo's estimate) is a DataError first.
+  enum class Use { train, predict };
+  Batch make_batch(int64_t size, Use use) const;
+  // "up to 213 kB per sample for a train step ..." for info.
+  std::string memory_text(int64_t default_batch) const;
   // Copies samples index[first .. first+count) of d into the batch.
   void gather(const Dataset& d, const std::vector<int64_t>& index, int64_t first, int64_t count, Batch& batch) const;
   // Training needs the step's outputs and the optimizer state; inference

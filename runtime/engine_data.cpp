@@ -77,7 +77,7 @@ void Engine::accumulate_accuracy(const float* out, const Dataset& d, const std::
 
 Metrics Engine::evaluate(const Dataset& d, int64_t batch, Confusion* confusion) {
   batch = std::max<int64_t>(1, std::min(batch, d.count));
-  Batch buffers = make_batch(batch);
+  Batch buffers = make_batch(batch, Use::predict);
   std::vector<int64_t> identity(size_t(d.count));
   std::iota(identity.begin(), identity.end(), 0);
   const bool accuracy_applies = targets_are_binary(d);

@@ -117,6 +117,11 @@ struct ModelInfo {
   const Augmentation* augment;
   const char* target;       // the Halide target the pipelines were compiled for
   const char* gpu;          // "": CPU only; cuda or opencl: every pipeline also for that GPU (nnc --gpu)
+  // Memory per sample of the batch, at most (every batched value stored
+  // once; Halide stores fewer): of a train step, and of predict or evaluate.
+  // A batch that would not fit is refused before anything is allocated.
+  int64_t train_bytes_per_sample;
+  int64_t predict_bytes_per_sample;
 };
 
 // Values in a tensor of row-major `dims`.

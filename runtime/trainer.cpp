@@ -102,7 +102,7 @@ TrainingLoop::TrainingLoop(Engine& engine, const Dataset& data, const Dataset* v
   engine_.ensure_training_state();
   if (o.early_stop > 0 && !validation)
     throw DataError("early stopping watches the validation loss: give validation data (--val FRACTION or FILE)");
-  buffers_ = engine_.make_batch(batch_);
+  buffers_ = engine_.make_batch(batch_, Engine::Use::train);
   if (!o.resume.empty()) {
     st_ = engine_.load_checkpoint(o.resume);
     order_rng_.set_state(st_.order_rng);

@@ -107,6 +107,23 @@ Halide::Target runtime_target(const std::vector<PipelineIR>& pipelines, const Ha
   return cpu;
 }
 
+// What one sample adds to a step's memory, at most: every batched value
+// among the nodes that VALUES reaches back to (all nodes when it is empty),
+// stored once, 4 bytes an element. Halide stores fewer (it fuses elementwise
+// chains into their consumers), so a batch the runtime accepts by this
+// estimate fits (ModelInfo::train_bytes_per_sample).
+int64_t bytes_per_sample(const ir::Graph& g, const std::vector<int>& values) {
+  std::vector<bool> needed(size_t(g.size()), values.empty());
+  for (int v : values) needed[size_t(v)] = true;
+  for (int id = g.size() - 1; id >= 0; --id)  // creation order is topological
+    if (needed[size_t(id)])
+      for (int in : g.node(id).inputs) needed[size_t(in)] = true;
+  int64_t bytes = 0;
+  for (int id = 0; id < g.size(); ++id)
+    if (needed[size_t(id)] && g.node(id).type.batched) bytes += 4 * g.node(id).type.elements();
+  return bytes;
+}
+
 std::string model_info_source(const ir::Program& p, const std::vector<PipelineIR>& pipelines,
                               const Halide::Target& target, const std::string& prefix) {
   const ir::Graph& g = p.graph;
@@ -222,6 +239,8 @@ std::string model_info_source(const ir::Program& p, const std::vector<PipelineIR
     << "  .num_augment = " << t.augment.size() << ", .augment = augment,\n"
     << "  .target = " << quoted(target.to_string()) << ",\n"
     << "  .gpu = " << quoted(gpu) << ",\n"
+    << "  .train_bytes_per_sample = " << bytes_per_sample(g, {}) << ",\n"
+    << "  .predict_bytes_per_sample = " << bytes_per_sample(g, {p.output, p.loss}) << ",\n"
     << "};\n}  // namespace\n\n"
     << "// For the program's main (emit_program).\n"
     << "extern \"C\" const ModelInfo* nnc_" << prefix << "_model_info() { return &info; }\n\n";

@@ -63,8 +63,8 @@
 #define NNC_LSAN_DISABLE() __lsan_disable()
 #define NNC_LSAN_ENABLE() __lsan_enable()
 #else
-#define NNC_LSAN_DISABLE()
-#define NNC_LSAN_ENABLE()
+#define NNC_LSAN_DISABLE() ((void)0)
+#define NNC_LSAN_ENABLE() ((void)0)
 #endif
 
 namespace {
