@@ -19,7 +19,8 @@ import sys
 
 program, batch, args = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
 if "libasan" in subprocess.run(["ldd", program], capture_output=True, text=True).stdout:
-    print("skipped: the program is built with AddressSanitizer")
+    print("skipped: the estimate's check; the program is built with AddressSanitizer")
+    print("skipped: the refusal's check; the program is built with AddressSanitizer")
     sys.exit(0)
 
 units = {"bytes": 1, "kB": 1e3, "MB": 1e6, "GB": 1e9, "TB": 1e12}
