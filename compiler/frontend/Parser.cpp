@@ -84,8 +84,13 @@ class SyntaxErrorListener : public antlr4::BaseErrorListener {
       return is(t, NncLexer::ID) || is(t, NncLexer::INT) || is(t, NncLexer::NUMBER) || (t && t->getText() == ")");
     };
     // `epochs = 3` in a train section: settings are `name value`.
-    if (offending->getText() == "=" && is(before, NncLexer::ID) && inside<NncParser::TrainItemContext>(parser))
-      return "; a train setting takes no '=': write " + before->getText() + " " + tokens->LT(2)->getText();
+    if (offending->getText() == "=" && is(before, NncLexer::ID) && inside<NncParser::TrainItemContext>(parser)) {
+      const antlr4::Token* value = tokens->LT(2);
+      const bool shown = is(value, NncLexer::ID) || is(value, NncLexer::INT) || is(value, NncLexer::NUMBER) ||
+                         is(value, NncLexer::STRING);
+      return "; a train setting takes no '=': write " + before->getText() + " " +
+             (shown ? printable(value->getText()) : "VALUE");
+    }
     // `y = x dense(3)` or `... dense(3) relu -> ...`: two stages side by side.
     if ((offending->getText() == "(" || offending->getText() == "->") && is(before, NncLexer::ID) &&
         ends_value(before_that))
