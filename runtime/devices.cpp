@@ -2,17 +2,15 @@
 
 #include <dlfcn.h>
 
-
 namespace nnc::rt {
 namespace {
 
-// A driver library opened for the duration of a probe.
+// A driver library, opened for a probe and left open: the pipelines' GPU
+// runtime opens it again right after, and a driver keeps process-wide state
+// (OpenCL's platform list) that closing it would strand as leaked memory.
 class Library {
  public:
   explicit Library(const char* name) : handle_(dlopen(name, RTLD_NOW | RTLD_LOCAL)) {}
-  ~Library() {
-    if (handle_) dlclose(handle_);
-  }
   Library(const Library&) = delete;
   Library& operator=(const Library&) = delete;
   explicit operator bool() const { return handle_ != nullptr; }

@@ -355,8 +355,11 @@ LibraryFiles build_library(const ir::Program& p, const std::vector<PipelineIR>& 
   write_text(source, model_info_source(p, pipelines, o.target, name) + instantiate("model_api.cpp.in", values));
   const std::string model_object = (work / (name + "_model.o")).string();
   std::future<void> model_compile = std::async(std::launch::async, [&] {
-    run(tools.cxx + " -O2 -std=c++20 -fPIC -c -I" + tools.include_dir + " -I" + work.string() + " " + source +
-            " -o " + model_object,
+    // In the work directory, by relative names: the temporary directory's
+    // name stays out of the object (the sanitizers record a module's path),
+    // so the same .nn file gives the same program byte for byte.
+    run("cd " + work.string() + " && " + tools.cxx + " -O2 -std=c++20 -fPIC -c -I" + tools.include_dir + " -I. " +
+            name + "_model.cpp -o " + name + "_model.o",
         "compiling " + source);
   });
   // 2. Each pipeline to an object, without the Halide runtime; the runtime
@@ -468,8 +471,8 @@ void emit_program(const ir::Program& p, const std::vector<PipelineIR>& pipelines
                           "int main(int argc, char** argv) {\n"
                           "  return nnc::rt::run_command_line(*nnc_" + p.name + "_model_info(), argc, argv);\n}\n");
   std::future<void> main_compile = std::async(std::launch::async, [&] {
-    run(tools.cxx + " -O2 -std=c++17 -c -I" + tools.include_dir + " " + main_source + " -o " + main_object,
-        "compiling " + main_source);
+    run("cd " + o.work_dir + " && " + tools.cxx + " -O2 -std=c++17 -c -I" + tools.include_dir + " main.cpp -o main.o",
+        "compiling " + main_source);  // by relative names, as the model's source
   });
   const LibraryFiles lib = build_library(p, pipelines, o, p.name);
   main_compile.get();

@@ -9,7 +9,7 @@
 # Run by ctest (label fuzz, 60 s each) and, for the long runs reported in
 # test/fuzz/README.md, by hand with more seconds and -fork=N.
 set -euo pipefail
-bin_dir=$1 name=$2 seconds=$3
+bin_dir=$(cd "$1" && pwd) name=$2 seconds=$3  # absolute: a harness may change directory
 shift 3
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
