@@ -29,6 +29,7 @@
 #include "compiler/passes/Autodiff.h"
 #include "compiler/passes/DeadCode.h"
 #include "compiler/passes/Optimizer.h"
+#include "runtime/printable.h"
 #include "runtime/train_settings.h"
 
 namespace fs = std::filesystem;
@@ -36,7 +37,7 @@ namespace fs = std::filesystem;
 namespace {
 
 int fail(const std::string& message) {
-  std::cerr << "nnc: error: " << message << "\n";
+  std::cerr << "nnc: error: " << nnc::printable(message, std::string::npos) << "\n";
   return 1;
 }
 
@@ -105,6 +106,11 @@ int compile(const std::string& file, const nnc::SemaOptions& options, const Requ
   } catch (const Halide::Error& e) {
     return fail("unknown target '" + r.target + "'; use host or a Halide target such as x86-64-linux-avx2");
   }
+  // --target is the CPU's code; a GPU feature there would compile CPU
+  // schedules for it and run them on the CPU, silently.
+  if (target.has_gpu_feature())
+    return fail("--target " + r.target + " names a GPU; --target is for the CPU's code: add the GPU with --gpu " +
+                (target.has_feature(Halide::Target::OpenCL) ? "opencl" : "cuda"));
   char temp_template[] = "/tmp/nnc-XXXXXX";
   const char* temp = mkdtemp(temp_template);
   if (!temp) return fail("cannot create a temporary directory in /tmp");

@@ -18,17 +18,19 @@ void Diagnostics::add_source(const std::string& file, const std::string& text) {
   sources_[file] = std::move(lines);
 }
 
+// Messages quote the user's text (a name, a path, a token); a byte of it
+// that does not print is shown escaped, here, once for every message.
 void Diagnostics::error(const SourceLoc& loc, const std::string& message) {
-  messages_.push_back({loc, "error", message, int(messages_.size())});
+  messages_.push_back({loc, "error", printable(message, std::string::npos), int(messages_.size())});
   ++error_count_;
 }
 
 void Diagnostics::warning(const SourceLoc& loc, const std::string& message) {
-  messages_.push_back({loc, "warning", message, int(messages_.size())});
+  messages_.push_back({loc, "warning", printable(message, std::string::npos), int(messages_.size())});
 }
 
 void Diagnostics::note(const SourceLoc& loc, const std::string& message) {
-  messages_.push_back({loc, "note", message, int(messages_.size())});
+  messages_.push_back({loc, "note", printable(message, std::string::npos), int(messages_.size())});
 }
 
 std::string Diagnostics::line_of(const SourceLoc& loc) const {
@@ -54,7 +56,7 @@ void Diagnostics::print(std::ostream& out) const {
   std::stable_sort(keyed.begin(), keyed.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
   for (const auto& [key, m] : keyed) {
-    out << m.loc.str() << ": " << m.kind << ": " << m.text << "\n";
+    out << printable(m.loc.str(), std::string::npos) << ": " << m.kind << ": " << m.text << "\n";
     std::string line = line_of(m.loc);
     if (line.empty() || m.loc.col < 1) continue;
     // Columns count characters (a UTF-8 letter is one). Tabs stay, so the

@@ -23,6 +23,9 @@ struct TrainSettingDef;  // runtime/train_settings.h
 
 namespace nnc::sema {
 
+struct LayerDef;   // Layers.h
+struct LayerCall;
+
 // Names visible while building: values, and a block's configuration.
 struct Scope {
   std::map<std::string, int> values;
@@ -34,6 +37,13 @@ struct Scope {
 
 // Halide indexes buffers with 32-bit integers.
 constexpr long long kMaxElements = 2147483647;
+
+// Layers in one model, blocks expanded (docs/language.md, "Limits"). Far
+// beyond the deepest network of the course's zoo (a ResNet-152 has about 500
+// with its activations); each layer adds stages that Halide schedules and
+// compiles, so a model that passes it is a mistake (a block expanding
+// itself thousands of times) or a compile that does not end in reasonable time.
+constexpr int kMaxLayers = 4096;
 inline std::string too_large(const std::string& what) {
   return what + " is too large: a tensor holds at most 2147483647 values";
 }
@@ -69,6 +79,9 @@ class ModelBuilder {
   bool is_layer(const std::string& n) const;
   std::vector<std::string> layer_names() const;
   int apply(int v, const ast::Expr& stage, Scope& scope);
+  // Every layer is made here: the layer table's rule, after the count of
+  // layers is checked against kMaxLayers.
+  int build_layer(const LayerDef& layer, const LayerCall& call);
   int expand_block(const ast::Block& block, int v, const ast::Expr& stage, const std::vector<Const>& args,
                    const std::vector<std::string>& names, Scope& outer);
   void build_loss(const ast::ModelItem& item, Scope& scope);
@@ -87,6 +100,7 @@ class ModelBuilder {
   int loss_output_ = -1;
   int dropout_seed_ = -1;
   bool input_declared_ = false;
+  int layers_ = 0;  // made so far, for kMaxLayers
   std::map<std::string, SourceLoc> layer_names_;  // parameter name prefixes in use
 };
 

@@ -15,6 +15,11 @@
 namespace nnc {
 namespace fs = std::filesystem;
 
+// The largest .nn file (docs/language.md, "Limits"): a thousand times a
+// large hand-written model, and small enough to parse in a second or two.
+// Past it, most likely a data file was passed by mistake.
+constexpr uintmax_t kMaxFileBytes = 8 << 20;
+
 static std::optional<std::string> read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::nullopt;
@@ -52,6 +57,15 @@ std::optional<std::vector<ast::Module>> load_modules(const std::string& file, co
     pending.erase(pending.begin());
     std::string key = fs::weakly_canonical(path).string();
     if (!loaded.insert(key).second) continue;
+    std::error_code size_error;
+    const uintmax_t size = fs::file_size(path, size_error);
+    if (!size_error && size > kMaxFileBytes) {
+      diags.error(imported_at.valid() ? imported_at : SourceLoc{path, 0, 0},
+                  "'" + path + "' is " + std::to_string(size) + " bytes; a .nn file holds at most " +
+                      std::to_string(kMaxFileBytes) + " (is it a .nn file?)");
+      ok = false;
+      continue;
+    }
     std::optional<std::string> text = read_file(path);
     if (!text) {
       diags.error(imported_at.valid() ? imported_at : SourceLoc{path, 0, 0},

@@ -211,7 +211,7 @@ int ModelBuilder::value(const Expr& e, Scope& scope) {
           return -1;
         }
         int v = value(*e.items[0], scope);
-        return v < 0 ? -1 : layer->build(*this, LayerCall{v, e, {}, false, scope});
+        return v < 0 ? -1 : build_layer(*layer, LayerCall{v, e, {}, false, scope});
       }
       if (find_loss(e.text)) {
         diags_.error(e.loc, "'" + e.text + "' is a loss; use it in a loss statement: loss " + e.text + "(y, t)");
@@ -264,7 +264,7 @@ int ModelBuilder::apply(int v, const Expr& stage, Scope& scope) {
       if (!given) return -1;
       bound = std::move(*given);
     }
-    return layer->build(*this, LayerCall{v, stage, bound, !args.empty(), scope});
+    return build_layer(*layer, LayerCall{v, stage, bound, !args.empty(), scope});
   }
   auto block = blocks_.find(name);
   if (block != blocks_.end()) return expand_block(*block->second, v, stage, args, arg_names, scope);
@@ -275,6 +275,15 @@ int ModelBuilder::apply(int v, const Expr& stage, Scope& scope) {
   else
     diags_.error(stage.loc, "unknown layer '" + name + "'" + unknown_layer_hint(name, layer_names()));
   return -1;
+}
+
+int ModelBuilder::build_layer(const LayerDef& layer, const LayerCall& call) {
+  if (++layers_ == kMaxLayers + 1)  // said once; the layers after it are dropped silently
+    diags_.error(call.stage.loc, "more than " + std::to_string(kMaxLayers) +
+                                     " layers in one model, blocks expanded; nnc compiles at most that many (the "
+                                     "deepest networks of the course have about 500)");
+  if (layers_ > kMaxLayers) return -1;
+  return layer.build(*this, call);
 }
 
 // The layer's name: `name = "..."`, else the kind and its count (dense0).
