@@ -76,7 +76,8 @@ AtomicFile::~AtomicFile() {
 // A full disk (ENOSPC), a file-size limit (EFBIG): PATH itself was never
 // touched, and the message says so.
 void AtomicFile::fail_before_commit(const char* doing) const {
-    fail(path_ + ": cannot save: " + doing + " " + tmp_ + " failed: " + std::strerror(errno) + "; " + path_ +
+    const int err = errno;  // before building the message can change it
+    fail(path_ + ": cannot save: " + doing + " " + tmp_ + " failed: " + std::strerror(err) + "; " + path_ +
          " is left as it was");
 }
 
