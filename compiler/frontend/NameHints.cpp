@@ -13,11 +13,12 @@ struct OtherName {
 
 // Layers, as Keras (Dense, Conv2D) and PyTorch (Linear, Conv2d) name them.
 const OtherName kOtherLayers[] = {
-    {"Linear", "dense"},       {"Dense", "dense"},           {"Conv1d", "conv"},        {"Conv2d", "conv"},
-    {"Conv1D", "conv"},        {"Conv2D", "conv"},           {"ReLU", "relu"},          {"Sigmoid", "sigmoid"},
-    {"Tanh", "tanh"},          {"Softmax", "softmax"},       {"MaxPool1d", "maxpool"},  {"MaxPool2d", "maxpool"},
-    {"MaxPooling1D", "maxpool"}, {"MaxPooling2D", "maxpool"}, {"AvgPool2d", "avgpool"}, {"AveragePooling2D", "avgpool"},
-    {"Flatten", "flatten"},    {"Dropout", "dropout"},
+    {"Linear", "dense"}, {"Dense", "dense"}, {"Conv1d", "conv"},
+    {"Conv2d", "conv"}, {"Conv1D", "conv"}, {"Conv2D", "conv"},
+    {"ReLU", "relu"}, {"Sigmoid", "sigmoid"}, {"Tanh", "tanh"},
+    {"Softmax", "softmax"}, {"MaxPool1d", "maxpool"}, {"MaxPool2d", "maxpool"},
+    {"MaxPooling1D", "maxpool"}, {"MaxPooling2D", "maxpool"}, {"AvgPool2d", "avgpool"},
+    {"AveragePooling2D", "avgpool"}, {"Flatten", "flatten"}, {"Dropout", "dropout"},
 };
 
 // Train settings, as Keras's fit() and PyTorch's loops name them, and why
@@ -41,21 +42,19 @@ const OtherSetting kOtherSettings[] = {
 
 // Layers of the course's zoo that nnc does not have yet, by family.
 struct PlannedLayer {
-  const char* names[6];
+  std::vector<const char*> names;
   const char* family;
 };
 const PlannedLayer kPlannedLayers[] = {
     {{"batchnorm", "batch_norm", "BatchNorm1d", "BatchNorm2d", "BatchNormalization"}, "batch normalisation"},
     {{"layernorm", "layer_norm", "LayerNorm", "LayerNormalization"}, "layer normalisation"},
-    {{"rnn", "RNN", "SimpleRNN", "lstm", "LSTM"}, "recurrent layers"},
-    {{"gru", "GRU"}, "recurrent layers"},
+    {{"rnn", "RNN", "SimpleRNN", "lstm", "LSTM", "gru", "GRU"}, "recurrent layers"},
     {{"embedding", "Embedding"}, "embeddings"},
     {{"attention", "Attention", "MultiheadAttention", "MultiHeadAttention"}, "attention"},
     {{"conv_transpose", "ConvTranspose2d", "Conv2DTranspose", "deconv", "upsample", "Upsample"}, "decoder layers"},
     {{"global_avgpool", "GlobalAveragePooling2D", "AdaptiveAvgPool2d"}, "global pooling"},
     {{"rbf", "RBF"}, "RBF layers"},
 };
-
 
 }  // namespace
 
@@ -64,7 +63,7 @@ std::string unknown_layer_hint(const std::string& name, const std::vector<std::s
     if (name == other.name) return "; nnc calls it '" + std::string(other.nnc) + "'";
   for (const PlannedLayer& p : kPlannedLayers)
     for (const char* planned : p.names)
-      if (planned && name == planned)
+      if (name == planned)
         return "; not available yet: " + std::string(p.family) + " (docs/language.md, section 15)";
   return did_you_mean(name, known);
 }
