@@ -27,7 +27,7 @@ std::string describe_token_type(size_t type, const antlr4::dfa::Vocabulary& voca
 
 std::string describe_token(const antlr4::Token* token) {
   if (!token || token->getType() == antlr4::Token::EOF) return "end of file";
-  return "'" + printable(token->getText()) + "'";
+  return "'" + printable(token->getText()) + "'";  // escaped, and cut after 40 characters
 }
 
 class SyntaxErrorListener : public antlr4::BaseErrorListener {
@@ -89,7 +89,7 @@ class SyntaxErrorListener : public antlr4::BaseErrorListener {
       const bool shown = is(value, NncLexer::ID) || is(value, NncLexer::INT) || is(value, NncLexer::NUMBER) ||
                          is(value, NncLexer::STRING);
       return "; a train setting takes no '=': write " + before->getText() + " " +
-             (shown ? printable(value->getText()) : "VALUE");
+             (shown ? value->getText() : "VALUE");  // Diagnostics escapes a STRING's bytes
     }
     // `y = x dense(3)` or `... dense(3) relu -> ...`: two stages side by side.
     if ((offending->getText() == "(" || offending->getText() == "->") && is(before, NncLexer::ID) &&
