@@ -113,11 +113,7 @@ Halide::Target runtime_target(const std::vector<PipelineIR>& pipelines, const Ha
 // chains into their consumers), so a batch the runtime accepts by this
 // estimate fits (ModelInfo::train_bytes_per_sample).
 int64_t bytes_per_sample(const ir::Graph& g, const std::vector<int>& values) {
-  std::vector<bool> needed(size_t(g.size()), values.empty());
-  for (int v : values) needed[size_t(v)] = true;
-  for (int id = g.size() - 1; id >= 0; --id)  // creation order is topological
-    if (needed[size_t(id)])
-      for (int in : g.node(id).inputs) needed[size_t(in)] = true;
+  const std::vector<bool> needed = values.empty() ? std::vector<bool>(size_t(g.size()), true) : g.needed_by(values);
   int64_t bytes = 0;
   for (int id = 0; id < g.size(); ++id)
     if (needed[size_t(id)] && g.node(id).type.batched) bytes += 4 * g.node(id).type.elements();

@@ -93,11 +93,9 @@ PipelineIR lower_pipeline(const ir::Program& p, const std::string& name, const H
   Roles roles = roles_of(p, name);
 
   // The nodes the outputs need, in topological (creation) order.
-  std::vector<bool> needed(size_t(g.size()), false);
-  for (const auto& [id, role] : roles.outputs) needed[size_t(id)] = true;
-  for (int id = g.size() - 1; id >= 0; --id)
-    if (needed[size_t(id)])
-      for (int in : g.node(id).inputs) needed[size_t(in)] = true;
+  std::vector<int> roots;
+  for (const auto& [id, role] : roles.outputs) roots.push_back(id);
+  const std::vector<bool> needed = g.needed_by(roots);
 
   PipelineIR out;
   out.name = name;

@@ -41,6 +41,16 @@ std::string Init::str() const {
   return s.str();
 }
 
+std::vector<bool> Graph::needed_by(const std::vector<int>& roots) const {
+  std::vector<bool> needed(nodes_.size(), false);
+  for (int id : roots)
+    if (id >= 0) needed[size_t(id)] = true;
+  for (int id = size() - 1; id >= 0; --id)
+    if (needed[size_t(id)])
+      for (int in : node(id).inputs) needed[size_t(in)] = true;
+  return needed;
+}
+
 int Graph::add(Op op, std::vector<int> inputs, SourceLoc loc, std::vector<int64_t> attrs) {
   std::vector<const Type*> types;
   for (int id : inputs) types.push_back(&node(id).type);

@@ -81,6 +81,9 @@ class Graph {
   const Node& node(int id) const { return nodes_.at(size_t(id)); }
   const std::vector<Node>& nodes() const { return nodes_; }
   int size() const { return int(nodes_.size()); }
+  // For every node, whether one of ROOTS depends on it (or is it): one
+  // backward sweep, as creation order is topological. Ids < 0 are skipped.
+  std::vector<bool> needed_by(const std::vector<int>& roots) const;
 
  private:
   std::vector<Node> nodes_;

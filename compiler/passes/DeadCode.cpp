@@ -4,17 +4,13 @@ namespace nnc::passes {
 
 void eliminate_dead_code(ir::Program& p) {
   const ir::Graph& old = p.graph;
-  std::vector<bool> live(size_t(old.size()), false);
   // Every role keeps its nodes; for_each_role lists them all, so a new role
   // cannot be dropped or left pointing at another node's old number.
+  std::vector<int> roots;
   p.for_each_role([&](const char*, ir::Program::RoleKind, const int* ids, size_t count) {
-    for (size_t i = 0; i < count; ++i)
-      if (ids[i] >= 0) live[size_t(ids[i])] = true;
+    roots.insert(roots.end(), ids, ids + count);
   });
-  // Creation order is topological, so one backward sweep reaches every operand.
-  for (int id = old.size() - 1; id >= 0; --id)
-    if (live[size_t(id)])
-      for (int in : old.node(id).inputs) live[size_t(in)] = true;
+  const std::vector<bool> live = old.needed_by(roots);
 
   ir::Graph kept;
   std::vector<int> renumbered(size_t(old.size()), -1);
