@@ -6,6 +6,8 @@
 #include <limits>
 #include <sstream>
 
+#include "compiler/frontend/NameHints.h"
+
 namespace nnc::sema {
 
 using ast::Expr;
@@ -83,7 +85,7 @@ std::optional<std::map<std::string, Const>> bind_args(const std::string& callee,
       }
       key = params[i];
     } else if (std::find(params.begin(), params.end(), key) == params.end()) {
-      diags.error(args[i].name_loc, callee + " has no argument '" + key + "'" + did_you_mean(key, params));
+      diags.error(args[i].name_loc, callee + " has no argument '" + key + "'" + unknown_argument_hint(key, params));
       ok = false;
       continue;
     }

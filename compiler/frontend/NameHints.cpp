@@ -1,5 +1,7 @@
 #include "compiler/frontend/NameHints.h"
 
+#include <algorithm>
+
 #include "compiler/frontend/Diagnostics.h"
 
 namespace nnc {
@@ -19,6 +21,15 @@ const OtherName kOtherLayers[] = {
     {"Softmax", "softmax"}, {"MaxPool1d", "maxpool"}, {"MaxPool2d", "maxpool"},
     {"MaxPooling1D", "maxpool"}, {"MaxPooling2D", "maxpool"}, {"AvgPool2d", "avgpool"},
     {"AveragePooling2D", "avgpool"}, {"Flatten", "flatten"}, {"Dropout", "dropout"},
+};
+
+// Arguments, as PyTorch (padding, kernel_size) and Keras (filters, pool_size)
+// name them. A row applies only where the callee has nnc's argument.
+const OtherName kOtherArguments[] = {
+    {"padding", "pad"}, {"kernel_size", "kernel"}, {"strides", "stride"},
+    {"out_channels", "channels"}, {"filters", "channels"}, {"out_features", "units"},
+    {"pool_size", "window"}, {"rate", "p"}, {"learning_rate", "lr"},
+    {"kernel_initializer", "weight"}, {"use_bias", "bias"}, {"trainable", "frozen"},
 };
 
 // Train settings, as Keras's fit() and PyTorch's loops name them, and why
@@ -66,6 +77,13 @@ std::string unknown_layer_hint(const std::string& name, const std::vector<std::s
       if (name == planned)
         return "; not available yet: " + std::string(p.family) + " (docs/language.md, section 15)";
   return did_you_mean(name, known);
+}
+
+std::string unknown_argument_hint(const std::string& key, const std::vector<std::string>& known) {
+  for (const OtherName& other : kOtherArguments)
+    if (key == other.name && std::find(known.begin(), known.end(), other.nnc) != known.end())
+      return "; nnc calls it '" + std::string(other.nnc) + "'";
+  return did_you_mean(key, known);
 }
 
 std::string unknown_setting_hint(const std::string& key, const std::vector<std::string>& known) {

@@ -12,6 +12,10 @@ namespace nnc {
 // layer, that it is not available yet, or "did you mean" among KNOWN.
 std::string unknown_layer_hint(const std::string& name, const std::vector<std::string>& known);
 
+// The same for an unknown argument KEY of a layer, block or optimizer whose
+// arguments are KNOWN.
+std::string unknown_argument_hint(const std::string& key, const std::vector<std::string>& known);
+
 // The same for an unknown key of a train section.
 std::string unknown_setting_hint(const std::string& key, const std::vector<std::string>& known);
 
