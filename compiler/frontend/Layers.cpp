@@ -298,19 +298,19 @@ int linear(ModelBuilder& b, const LayerCall& c) {
 
 const std::vector<LayerDef>& layers() {
   static const std::vector<LayerDef> table = {
-      // name      parameters (positional order)                                                activation  build
-      {"step",    {},                                                                            true,  activation<Op::Step>},
-      {"sigmoid", {},                                                                            true,  activation<Op::Sigmoid>},
-      {"tanh",    {},                                                                            true,  activation<Op::Tanh>},
-      {"relu",    {},                                                                            true,  activation<Op::Relu>},
-      {"linear",  {},                                                                            true,  linear},
-      {"softmax", {},                                                                            true,  activation<Op::Softmax>},
-      {"dense",   {"units", "weight", "bias", "name", "l1", "l2", "frozen"},                     false, dense},
-      {"conv",    {"channels", "kernel", "stride", "pad", "weight", "bias", "name", "l1", "l2", "frozen"}, false, conv},
-      {"maxpool", {"window", "stride"},                                                          false, pool},
-      {"avgpool", {"window", "stride"},                                                          false, pool},
-      {"flatten", {},                                                                            false, flatten},
-      {"dropout", {"p"},                                                                         false, dropout},
+      // name      parameters (positional order)                                                          activation, compile cost, build
+      {"step",    {},                                                                                     true,  1,   activation<Op::Step>},
+      {"sigmoid", {},                                                                                     true,  1,   activation<Op::Sigmoid>},
+      {"tanh",    {},                                                                                     true,  1,   activation<Op::Tanh>},
+      {"relu",    {},                                                                                     true,  1,   activation<Op::Relu>},
+      {"linear",  {},                                                                                     true,  1,   linear},
+      {"softmax", {},                                                                                     true,  1,   activation<Op::Softmax>},
+      {"dense",   {"units", "weight", "bias", "name", "l1", "l2", "frozen"},                              false, 4,   dense},
+      {"conv",    {"channels", "kernel", "stride", "pad", "weight", "bias", "name", "l1", "l2", "frozen"}, false, 12,  conv},
+      {"maxpool", {"window", "stride"},                                                                   false, 1,   pool},
+      {"avgpool", {"window", "stride"},                                                                   false, 1,   pool},
+      {"flatten", {},                                                                                     false, 1,   flatten},
+      {"dropout", {"p"},                                                                                  false, 1,   dropout},
   };
   return table;
 }

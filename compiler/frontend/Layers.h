@@ -35,6 +35,9 @@ struct LayerDef {
   const char* name;
   std::vector<std::string> parameters;
   bool activation;
+  // What the layer adds to the model's compile time, in the units of
+  // kMaxCompileCost (ModelBuilder.h): measured by bench/compile_scaling.py.
+  int compile_cost;
   int (*build)(ModelBuilder& b, const LayerCall& call);  // the layer's value, or -1 after a diagnostic
 };
 

@@ -38,12 +38,15 @@ struct Scope {
 // Halide indexes buffers with 32-bit integers.
 constexpr long long kMaxElements = 2147483647;
 
-// Layers in one model, blocks expanded (docs/language.md, "Limits"). Far
-// beyond the deepest network of the course's zoo (a ResNet-152 has about 500
-// with its activations); each layer adds stages that Halide schedules and
-// compiles, so a model that passes it is a mistake (a block expanding
-// itself thousands of times) or a compile that does not end in reasonable time.
-constexpr int kMaxLayers = 4096;
+// The most a model's layers may add to its compile time, blocks expanded
+// (docs/language.md, "Limits"): each layer adds its row's compile cost
+// (Layers.cpp). Halide's lowering and LLVM's code generation grow faster
+// than the number of stages, about as cost^2.5: on 2 cores (AMD EPYC) a
+// chain of 64 dense layers with relus (cost 324) compiled in 60 s, one of 127
+// (cost 639) in 325 s and 1.2 GB, and one of 32 convolutions with relus (cost
+// 421) in 71 s (bench/compile_scaling.py). Past the limit a compile would
+// take half an hour and more, so the layer that passes it is an error.
+constexpr int kMaxCompileCost = 640;
 inline std::string too_large(const std::string& what) {
   return what + " is too large: a tensor holds at most 2147483647 values";
 }
@@ -79,8 +82,8 @@ class ModelBuilder {
   bool is_layer(const std::string& n) const;
   std::vector<std::string> layer_names() const;
   int apply(int v, const ast::Expr& stage, Scope& scope);
-  // Every layer is made here: the layer table's rule, after the count of
-  // layers is checked against kMaxLayers.
+  // Every layer is made here: the layer table's rule, after the model's
+  // compile cost is checked against kMaxCompileCost.
   int build_layer(const LayerDef& layer, const LayerCall& call);
   int expand_block(const ast::Block& block, int v, const ast::Expr& stage, const std::vector<Const>& args,
                    const std::vector<std::string>& names, Scope& outer);
@@ -100,7 +103,7 @@ class ModelBuilder {
   int loss_output_ = -1;
   int dropout_seed_ = -1;
   bool input_declared_ = false;
-  int layers_ = 0;  // made so far, for kMaxLayers
+  int compile_cost_ = 0;  // of the layers made so far, for kMaxCompileCost
   std::map<std::string, SourceLoc> layer_names_;  // parameter name prefixes in use
 };
 

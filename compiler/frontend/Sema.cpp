@@ -278,12 +278,15 @@ int ModelBuilder::apply(int v, const Expr& stage, Scope& scope) {
 }
 
 int ModelBuilder::build_layer(const LayerDef& layer, const LayerCall& call) {
-  if (++layers_ == kMaxLayers + 1)  // said once; the layers after it are dropped silently
-    diags_.error(call.stage.loc, "more than " + std::to_string(kMaxLayers) +
-                                     " layers in one model, blocks expanded; nnc compiles at most that many (the "
-                                     "deepest networks of the course have about 500)");
-  if (layers_ > kMaxLayers) return -1;
-  return layer.build(*this, call);
+  bool was_within = compile_cost_ <= kMaxCompileCost;
+  compile_cost_ += layer.compile_cost;
+  if (compile_cost_ <= kMaxCompileCost) return layer.build(*this, call);
+  if (was_within)  // said once; the layers after it are dropped silently
+    diags_.error(call.stage.loc,
+                 "the model is too deep to compile in reasonable time: its layers' compile cost reaches " +
+                     std::to_string(compile_cost_) + " here, past nnc's limit of " + std::to_string(kMaxCompileCost) +
+                     " (docs/language.md, section 16); use fewer layers");
+  return -1;
 }
 
 // The layer's name: `name = "..."`, else the kind and its count (dense0).
