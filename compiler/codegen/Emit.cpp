@@ -11,6 +11,7 @@
 #include <regex>
 #include <sstream>
 
+#include "compiler/codegen/RuntimeCache.h"
 #include "compiler/codegen/TimeReport.h"
 #include "compiler/codegen/Toolchain.h"
 #include "compiler/ir/OpTable.h"
@@ -388,7 +389,8 @@ LibraryFiles build_library(const ir::Program& p, const std::vector<PipelineIR>& 
   files.objects.push_back((work / "halide_runtime.o").string());
   compiles.push_back(std::async(std::launch::async, [&, object = files.objects.back()] {
     Phase phase("code generation: the Halide runtime");
-    Halide::compile_standalone_runtime(object, runtime_target(pipelines, o.target));
+    if (write_halide_runtime(runtime_target(pipelines, o.target), object))
+      phase.rename("the Halide runtime, from the cache");
   }));
   files.objects.push_back(model_object);
   // Each rethrows its error; the model's compile is waited for even when a

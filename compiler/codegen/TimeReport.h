@@ -5,6 +5,7 @@
 #include <chrono>
 #include <ostream>
 #include <string>
+#include <utility>
 
 namespace nnc::codegen {
 
@@ -20,6 +21,8 @@ class Phase {
   ~Phase();
   Phase(const Phase&) = delete;
   Phase& operator=(const Phase&) = delete;
+  // Names it by what it turned out to do.
+  void rename(std::string name) { name_ = std::move(name); }
 
  private:
   std::string name_;

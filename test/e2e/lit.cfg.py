@@ -19,4 +19,7 @@ config.substitutions.append(("%examples", os.path.join(root, "examples")))
 config.substitutions.append(("%inputs", os.path.join(os.path.dirname(__file__), "Inputs")))
 config.substitutions.append(("%python", os.path.join(root, ".venv", "bin", "python")))
 config.environment["PATH"] = os.pathsep.join(["/usr/lib/llvm-14/bin", config.environment.get("PATH", "")])
+# nnc's cache of the Halide runtime (RuntimeCache.h) in the build tree, not
+# in the home of whoever runs the tests.
+config.environment["NNC_CACHE_DIR"] = os.path.join(os.path.dirname(os.path.dirname(nnc)), "test", "nnc-cache")
 # Two cores: Halide uses both; lit runs tests one after another (-j1 in ctest).

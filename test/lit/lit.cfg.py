@@ -39,6 +39,10 @@ for var in ('HOME', 'TMPDIR', 'LD_LIBRARY_PATH'):
     if var in os.environ:
         config.environment[var] = os.environ[var]
 
+# nnc's cache of the Halide runtime (RuntimeCache.h) in the build tree, not
+# in the home of whoever runs the tests.
+config.environment['NNC_CACHE_DIR'] = os.path.join(os.path.dirname(os.path.dirname(nnc_bin)), 'test', 'nnc-cache')
+
 config.substitutions.append(('%nnc', nnc_bin))
 config.substitutions.append(('%python', sys.executable))
 config.substitutions.append(('%examples', os.path.join(repo_root, 'examples')))
