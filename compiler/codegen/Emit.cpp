@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -360,15 +361,17 @@ LibraryFiles build_library(const ir::Program& p, const std::vector<PipelineIR>& 
         "compiling " + source);
   });
   // 2. Each pipeline to an object, without the Halide runtime; the runtime
-  // once. Lowering names things from global counters, so it runs in a fixed
-  // order (the same program, byte for byte, every time); the code generation
-  // of the lowered modules, and of the runtime after them, runs on a thread
-  // each. train_step's generation takes longest (3 of lenet's 4.5 s on 2
-  // cores), so it is lowered first and overlaps the others'.
+  // once (RuntimeCache.h). Lowering names things from global counters, so it
+  // runs in a fixed order (the same program, byte for byte, every time).
+  // train_step's code generation takes longest (2.5 s of lenet's 4.5 s of
+  // CPU), so it is lowered first and generated on a thread of its own, while
+  // this thread lowers and generates the other pipelines one after another:
+  // one job per core of 2. (A thread per pipeline made them share the cores
+  // and delayed train_step by a second.)
   std::vector<size_t> order(pipelines.size());
   std::iota(order.begin(), order.end(), size_t(0));
   std::stable_partition(order.begin(), order.end(), [&](size_t i) { return pipelines[i].name == "train_step"; });
-  std::vector<std::future<void>> compiles;
+  std::vector<std::future<void>> on_threads, here;
   for (size_t i : order) {
     const PipelineIR& pl = pipelines[i];
     files.objects.push_back((work / (pipeline_function(name, pl) + ".o")).string());
@@ -377,27 +380,36 @@ LibraryFiles build_library(const ir::Program& p, const std::vector<PipelineIR>& 
       Phase phase("Halide lowering: " + pipeline_function(name, pl));
       return pipeline.compile_to_module(pl.inputs, pipeline_function(name, pl), object_target(pl));
     }();
-    // A GPU module's host code generation names its kernels from the same
-    // counters: those stay in order too.
-    const std::launch policy = pl.device == "cpu" ? std::launch::async : std::launch::deferred;
-    compiles.push_back(std::async(policy, [module, object = files.objects.back(), what = pipeline_function(name, pl)] {
+    auto generate = [module, object = files.objects.back(), what = pipeline_function(name, pl)] {
       Phase phase("code generation: " + what);
       module.compile({{Halide::OutputFileType::object, object}});
-    }));
-    if (pl.device != "cpu") compiles.back().wait();
+    };
+    // A GPU module's host code generation names its kernels from the same
+    // counters: it runs here, in order.
+    if (pl.device != "cpu") std::async(std::launch::deferred, generate).get();
+    else if (pl.name == "train_step") on_threads.push_back(std::async(std::launch::async, generate));
+    else here.push_back(std::async(std::launch::deferred, generate));
   }
   files.objects.push_back((work / "halide_runtime.o").string());
-  compiles.push_back(std::async(std::launch::async, [&, object = files.objects.back()] {
+  on_threads.push_back(std::async(std::launch::async, [&, object = files.objects.back()] {
     Phase phase("code generation: the Halide runtime");
     if (write_halide_runtime(runtime_target(pipelines, o.target), object))
       phase.rename("the Halide runtime, from the cache");
   }));
   files.objects.push_back(model_object);
-  // Each rethrows its error; the model's compile is waited for even when a
-  // pipeline's failed, since it reads this function's locals.
-  model_compile.wait();
-  for (std::future<void>& compile : compiles) compile.get();
-  model_compile.get();
+  // This thread's share first. Each rethrows its error, the first one after
+  // the threads and the model's compile are done: they read this function's locals.
+  std::vector<std::future<void>*> jobs;
+  for (std::future<void>& job : here) jobs.push_back(&job);
+  for (std::future<void>& job : on_threads) jobs.push_back(&job);
+  jobs.push_back(&model_compile);
+  std::exception_ptr failed;
+  for (std::future<void>* job : jobs) try {
+      job->get();
+    } catch (...) {
+      if (!failed) failed = std::current_exception();
+    }
+  if (failed) std::rethrow_exception(failed);
   // 4. One archive: the model's objects, then the runtime core's members.
   files.archive = (work / ("lib" + name + ".a")).string();
   std::string script = "CREATE " + files.archive + "\n";

@@ -187,7 +187,8 @@ PipelineIR lower_pipeline(const ir::Program& p, const std::string& name, const H
     autoschedule(out.pipeline, target);
     if (log) *log << "  scheduled by Halide's " << kAutoscheduler << " for batch " << fixed_batch << "\n";
   } else {
-    schedule_pipeline(p, order, output_ids, funcs, vars, target, log);
+    // probe runs once, after a divergence: its compile time counts, not its speed.
+    schedule_pipeline(p, order, output_ids, funcs, vars, target, name == "probe" ? Care::Compile : Care::Speed, log);
   }
   return out;
 }

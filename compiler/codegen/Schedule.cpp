@@ -579,25 +579,55 @@ void gpu_place_helper(Context& cx, int id, const ir::Helper& h) {
 
 // How a target places each kind of Func once step 1 has chosen what is
 // materialised. The policy of a target, one function per kind of Func:
+// ---- the plain policy ----------------------------------------------------------------
+//
+// For a pipeline that runs rarely and once (probe, after a divergence): each
+// materialised value, accumulator and helper in a buffer of its own, in
+// plain loops, parallel over the batch. No tiles, vectors or unrolling, so
+// LLVM has a fraction of the code to compile.
+
+void plain_place_value(Context& cx, int id, bool) {
+  const ir::Lowered& l = cx.funcs.at(id);
+  Func value = l.value;
+  value.compute_root();
+  if (cx.p.graph.node(id).type.batched) value.parallel(cx.vars.at(id).back());
+  for (Func f : {l.accumulator, l.channels_last})
+    if (f.defined()) f.compute_root();
+  if (cx.log) *cx.log << "  %" << id << ": plain loops, parallel over the batch\n";
+}
+
+void plain_place_product(Context& cx, int id, int) {
+  Func(cx.funcs.at(id).accumulator).compute_root();
+  if (cx.log) *cx.log << "  %" << id << " " << ir::op_name(cx.p.graph.node(id).op) << ": accumulates in a buffer\n";
+}
+
+void plain_place_helper(Context& cx, int id, const ir::Helper& h) {
+  Func(h.func).compute_root();
+  if (cx.log) *cx.log << "  %" << id << ": helper " << h.func.name() << " (" << h.what << "): computed once\n";
+}
+
 struct TargetPolicy {
   void (*value)(Context&, int id, bool is_output);  // a materialised value, by its op's kind
   void (*product)(Context&, int id, int home);      // a Gemm or Conv's accumulator, in its home
   void (*helper)(Context&, int id, const ir::Helper&);
 };
 
-// The one place a target chooses its policy: a GPU feature (CUDA, OpenCL)
-// gets blocks and threads, every other target the CPU's tiles and vectors.
-const TargetPolicy& policy_for(const Halide::Target& target) {
+// The one place a pipeline's policy is chosen: a GPU feature (CUDA, OpenCL)
+// gets blocks and threads, every other target the CPU's tiles and vectors,
+// or plain loops where compile time counts more than speed.
+const TargetPolicy& policy_for(const Halide::Target& target, Care care) {
   static const TargetPolicy cpu{place_value, schedule_product, place_helper};
   static const TargetPolicy gpu{gpu_place_value, gpu_place_product, gpu_place_helper};
-  return target.has_gpu_feature() ? gpu : cpu;
+  static const TargetPolicy plain{plain_place_value, plain_place_product, plain_place_helper};
+  if (target.has_gpu_feature()) return gpu;
+  return care == Care::Speed ? cpu : plain;
 }
 
 }  // namespace
 
 void schedule_pipeline(const ir::Program& p, const std::vector<int>& nodes, const std::set<int>& outputs,
                        std::map<int, ir::Lowered>& funcs, const std::map<int, std::vector<Var>>& vars,
-                       const Halide::Target& target, std::ostream* log) {
+                       const Halide::Target& target, Care care, std::ostream* log) {
   const ir::Graph& g = p.graph;
   std::map<int, std::vector<int>> users;
   for (int id : nodes)
@@ -612,7 +642,7 @@ void schedule_pipeline(const ir::Program& p, const std::vector<int>& nodes, cons
     }
 
   // 2-3.
-  const TargetPolicy& policy = policy_for(target);
+  const TargetPolicy& policy = policy_for(target, care);
   Context cx{p, funcs, vars, target.natural_vector_size(Halide::Float(32)), log, {}};
   for (int id : materialised) policy.value(cx, id, outputs.count(id) > 0);
 

@@ -20,7 +20,8 @@
 //     placement the rule asked for.
 // Every decision is written to `log` (nnc --emit=schedule) with its reason.
 // Lowering rules schedule nothing themselves; the one place a target picks
-// its policy is policy_for() in Schedule.cpp (a GPU target adds its own).
+// its policy is policy_for() in Schedule.cpp (a GPU target adds its own, and
+// a pipeline whose speed does not matter gets plain loops).
 #pragma once
 #include <Halide.h>
 
@@ -33,8 +34,12 @@
 
 namespace nnc::codegen {
 
+// Speed: the target's tuned policy. Compile: plain loops on a CPU, for a
+// pipeline that runs rarely and once, where compile time counts more.
+enum class Care { Speed, Compile };
+
 void schedule_pipeline(const ir::Program& program, const std::vector<int>& nodes, const std::set<int>& outputs,
                        std::map<int, ir::Lowered>& funcs, const std::map<int, std::vector<Halide::Var>>& vars,
-                       const Halide::Target& target, std::ostream* log);
+                       const Halide::Target& target, Care care, std::ostream* log);
 
 }  // namespace nnc::codegen
