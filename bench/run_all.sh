@@ -8,9 +8,10 @@
 # build/compiler/nnc three times (its wall time, for the compile-time table);
 # measures the machine's fp32 peak once (bench/peak_flops.cpp); then, REPEATS
 # times, runs `./NAME bench` and the PyTorch baseline of every model and batch,
-# alternating which goes first so that machine noise hits both; last,
-# bench/report.py renders RESULTS.md. Raw JSON lines are kept in bench/out/
-# (git-ignored).
+# alternating which goes first so that machine noise hits both; then
+# bench/report.py renders RESULTS.md; last, bench/peers.sh measures nnc
+# against PyTorch 2, torch.compile, JAX and ONNX Runtime and adds its
+# section. Raw JSON lines are kept in bench/out/ (git-ignored).
 #
 # Environment: MODELS (default "mlp lenet vgg"), THREADS (default 2),
 # INNER_REPEATS (repeats inside one run, default 3), train steps timed per
@@ -94,3 +95,6 @@ per_run+=" $REPEATS runs each, alternating"
   --peak "$out/peak.json" --compile "$out/compile.jsonl" --out bench/RESULTS.md --commit "$commit" \
   --command "MODELS=\"$MODELS\" MLP_STEPS=$MLP_STEPS LENET_STEPS=$LENET_STEPS VGG_STEPS=$VGG_STEPS INNER_REPEATS=$INNER_REPEATS THREADS=$THREADS bench/run_all.sh $REPEATS" \
   --per-run "$per_run"
+
+# ---- the strongest peers (PyTorch 2, torch.compile, JAX, ONNX Runtime) -------
+THREADS=$THREADS INNER_REPEATS=$INNER_REPEATS MODELS="$MODELS" bash bench/peers.sh "$REPEATS"

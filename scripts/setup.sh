@@ -45,3 +45,17 @@ if [[ ! -f "$stamp" ]]; then
   .venv/bin/pip install -q --disable-pip-version-check "${PY_PACKAGES[@]}"
   touch "$stamp"
 fi
+
+if [[ "${NNC_WITH_BENCH:-0}" == 1 ]]; then
+  # bench/peers.sh's strongest peers, in a venv of their own: PyTorch 2 (its
+  # PyPI wheel pulls the CUDA packages, about 5 GB, so it stays out of the
+  # everyday setup), JAX and ONNX Runtime.
+  BENCH_PACKAGES=(torch==2.15.0 jax==0.10.2 jaxlib==0.10.2 onnxruntime==1.32.0 onnx==1.23.2)
+  bench_stamp=".venv-bench/.nnc-setup-$(echo "${BENCH_PACKAGES[*]}" | md5sum | cut -c1-8)"
+  if [[ ! -f "$bench_stamp" ]]; then
+    echo "setup: creating .venv-bench with ${BENCH_PACKAGES[*]}"
+    /usr/bin/python3 -m venv .venv-bench
+    .venv-bench/bin/pip install -q --disable-pip-version-check "${BENCH_PACKAGES[@]}"
+    touch "$bench_stamp"
+  fi
+fi

@@ -47,11 +47,19 @@ const char* why_materialised(const ir::Program& p, int id, const std::set<int>& 
 
 // ---- tile sizes ----------------------------------------------------------------------
 
-// The largest number up to 8 that divides n: output channels computed
-// together from one load of the input (each its own vector of accumulators).
-int channel_tile(int64_t n) {
+// The vector registers of the target's ISA: 32 with AVX-512 (and on ARM),
+// 16 with AVX2 or SSE. A register tile holds at most half of them as
+// accumulators, the rest for the operands; past that, LLVM spills.
+int vector_registers(const Halide::Target& target) {
+  return target.arch != Halide::Target::X86 || target.has_feature(Halide::Target::AVX512) ? 32 : 16;
+}
+
+// The largest number up to 8 that divides n and keeps VECTORS x it
+// accumulators within half the registers: output channels computed together
+// from one load of the input (each its own row of accumulator vectors).
+int channel_tile(int64_t n, int vectors, int registers) {
   for (int u = 8; u > 1; --u)
-    if (n % u == 0) return u;
+    if (n % u == 0 && vectors * u <= registers / 2) return u;
   return 1;
 }
 
@@ -83,6 +91,7 @@ struct Context {
   std::map<int, ir::Lowered>& funcs;
   const std::map<int, std::vector<Var>>& vars;
   int vector_width;
+  int registers;  // vector registers of the ISA (vector_registers)
   std::ostream* log;
   std::map<int, Var> tile_loop;  // materialised node -> the loop its products' tiles live in
 
@@ -131,15 +140,16 @@ void schedule_image(Context& cx, int id, bool is_output) {
   const size_t c = v.size() - 2;  // the channels' Halide index
   const int64_t width = type.dims.back();
   const bool round_up = !is_output && width > cx.vector_width / 2 && width % cx.vector_width != 0 &&
-                        width <= 2 * cx.vector_width;
+                        width <= 4 * cx.vector_width;
   const int tile_w = round_up ? int((width + cx.vector_width - 1) / cx.vector_width * cx.vector_width)
                               : feature_tile(width, cx.vector_width);
-  const int unroll_c = channel_tile(type.dims[type.dims.size() - 1 - c]);
-  // Narrow rows (one vector) give a product few accumulators per input load;
-  // two rows at a time double them.
   const int vectors = std::max(1, tile_w / cx.vector_width);
+  const int unroll_c = channel_tile(type.dims[type.dims.size() - 1 - c], vectors, cx.registers);
+  // Narrow rows (one vector) give a product few accumulators per input load;
+  // two rows at a time double them, where the registers hold both.
   const bool two_d = c == 2;
-  const int rows = two_d && vectors * unroll_c <= 8 && type.dims[type.dims.size() - 2] % 2 == 0 ? 2 : 1;
+  const int rows =
+      two_d && 2 * vectors * unroll_c <= cx.registers / 2 && type.dims[type.dims.size() - 2] % 2 == 0 ? 2 : 1;
   Var wo("wo"), wi("wi"), co("co"), ci("ci"), ho("ho"), hi("hi"), outer("outer");
   f.split(v[0], wo, wi, tile_w, round_up ? TailStrategy::RoundUp : TailStrategy::GuardWithIf).split(v[c], co, ci, unroll_c);
   std::vector<VarOrRVar> order{wi, ci};
@@ -257,7 +267,8 @@ void schedule_product(Context& cx, int id, int home) {
 //    added at the end. Each step loads a vector of dy per channel and a
 //    shifted vector of the input per tap.
 void schedule_kernel_gradient(Context& cx, int id) {
-  constexpr int images_per_chunk = 8, max_accumulators = 24;
+  constexpr int images_per_chunk = 8;
+  const int max_accumulators = cx.registers * 3 / 4;  // the tile's operands are one vector and a broadcast
   const ir::Node& n = cx.p.graph.node(id);
   const ir::Type& type = n.type;  // [Cout, Cin, K...]
   const ir::Lowered& l = cx.funcs.at(id);
@@ -643,7 +654,7 @@ void schedule_pipeline(const ir::Program& p, const std::vector<int>& nodes, cons
 
   // 2-3.
   const TargetPolicy& policy = policy_for(target, care);
-  Context cx{p, funcs, vars, target.natural_vector_size(Halide::Float(32)), log, {}};
+  Context cx{p, funcs, vars, target.natural_vector_size(Halide::Float(32)), vector_registers(target), log, {}};
   for (int id : materialised) policy.value(cx, id, outputs.count(id) > 0);
 
   // Products live in the materialised node their (inlined) consumers lead to.

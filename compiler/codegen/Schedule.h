@@ -15,6 +15,8 @@
 //     accumulator is computed at the tile), so the product, the bias and the
 //     activation are one loop nest with one store. Images: rows of vectors x
 //     a few channels; other shapes: vectorized innermost, parallel outermost.
+//     Tiles hold as many accumulators as half the ISA's vector registers
+//     (16 with AVX-512, 8 with AVX2), so no ISA's tiles spill.
 //  3. The policy places the helper Funcs the lowering rules returned
 //     (ir::Helper: padded images, row statistics, sums), each by the
 //     placement the rule asked for.

@@ -24,9 +24,11 @@
 // and a last test checks that together they hold every op with a gradient
 // rule and every schedule kind.
 //
-// Every test runs twice: for the host CPU (/cpu) and for the host with
-// OpenCL (/opencl), whose GPU schedules (blocks and threads) run on PoCL,
-// the CPU as an OpenCL device, so GPU schedules are checked without a GPU.
+// Every test runs for the host CPU (/cpu); for AVX2 (/avx2, 16 registers of 8
+// lanes) where the host has AVX-512, so the tiles sized for a smaller ISA are
+// checked too; and for the host with OpenCL (/opencl), whose GPU schedules
+// (blocks and threads) run on PoCL, the CPU as an OpenCL device, so GPU
+// schedules are checked without a GPU.
 // With NNC_TEST_CUDA=1 in the environment, a third time on CUDA (/cuda), for
 // a machine with an NVIDIA GPU (bench/gpu_check.sh runs them there). The
 // schedule-text assertions are each target's own.
@@ -75,6 +77,8 @@ using nnc::test::random_values;
 using nnc::test::ScheduledModel;
 using Values = std::vector<float>;
 
+constexpr const char* kAvx2Target = "x86-64-linux-sse41-avx-avx2-f16c-fma";
+
 // The suite's parameter: the target every ScheduledModel of a test compiles for.
 class ScheduledGradients : public ::testing::TestWithParam<const char*> {
  protected:
@@ -83,7 +87,9 @@ class ScheduledGradients : public ::testing::TestWithParam<const char*> {
     const std::string target = GetParam();
     if (target == "cuda" && !dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL))
       FAIL() << "NNC_TEST_CUDA=1 but no CUDA driver here: " << dlerror();
-    nnc::test::scheduled_target() = target == "cpu" ? host : nnc::codegen::gpu_target(host, target);
+    nnc::test::scheduled_target() = target == "cpu"    ? host
+                                    : target == "avx2" ? Halide::Target(kAvx2Target)
+                                                       : nnc::codegen::gpu_target(host, target);
     // Halide's JIT-compiled GPU runtime keeps its device state (context,
     // compiled kernels) for the life of the process, in code LeakSanitizer
     // cannot name for a suppression; not nnc's allocations.
@@ -98,6 +104,10 @@ class ScheduledGradients : public ::testing::TestWithParam<const char*> {
 
 std::vector<const char*> targets() {
   std::vector<const char*> t{"cpu", "opencl"};
+  // The CPU schedules for 16 vector registers and 8 lanes, as for a program
+  // built with --target x86-64-linux-avx2-fma, where this host has AVX-512.
+  const Halide::Target host = Halide::get_host_target();
+  if (host.has_feature(Halide::Target::AVX512) && host.has_feature(Halide::Target::FMA)) t.push_back("avx2");
   if (const char* cuda = std::getenv("NNC_TEST_CUDA"); cuda && std::string(cuda) == "1") t.push_back("cuda");
   return t;
 }
@@ -396,7 +406,11 @@ TEST_P(ScheduledGradients, Cnn2D) {
   if (!gpu()) {
     EXPECT_NE(m.schedule_line("train_step", c0, "rows of"), "");
     EXPECT_EQ(m.schedule_line("train_step", c0, "x 2 rows"), "") << "the first conv's home: one row at a time";
-    EXPECT_NE(m.schedule_line("train_step", c1, "x 2 rows"), "") << "the second conv's home: two rows at a time";
+    // The second conv's home, 10 wide: one vector with AVX-512, two rows of
+    // them at a time; with AVX2, two vectors, and 16 registers hold one row.
+    const bool avx2 = std::string(GetParam()) == "avx2";
+    EXPECT_EQ(m.schedule_line("train_step", c1, "x 2 rows") != "", !avx2) << "the second conv's home";
+    if (avx2) EXPECT_NE(m.schedule_line("train_step", c1, "rows of 16 vectorized, 3 channels at a time"), "");
     EXPECT_SCHEDULED(m, "train_step", "per image, a tile of vectors of");  // conv1's kernel gradient
     EXPECT_SCHEDULED(m, "train_step", "channels x every tap");             // conv0's
     EXPECT_SCHEDULED(m, "train_step", "conv_grad_input: accumulates in the register tile");
