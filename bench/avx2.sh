@@ -38,7 +38,8 @@ for name in fashion_mlp fashion_lenet fashion_vgg; do
   done
   # Correct as well as fast: a short training run ends at the same loss.
   for kind in host avx2; do
-    "$OUT/$name.$kind" train --epochs 1 --limit 2048 --seed 1 --save "$OUT/$name.$kind.safetensors" 2>&1 \
+    "$OUT/$name.$kind" train --epochs 1 --limit 2048 --seed 1 --save "$OUT/$name.$kind.safetensors" \
+      --checkpoint "$OUT/$name.$kind.checkpoint.safetensors" 2>&1 \
       | sed -n 's/.*  loss \([0-9.]*\).*/\1/p' | tail -1 > "$OUT/$name.$kind.loss"
   done
   ht=$(median < "$OUT/$name.host.train") at=$(median < "$OUT/$name.avx2.train")
