@@ -254,6 +254,23 @@ int pool(ModelBuilder& b, const LayerCall& c) {
   return b.add(kind == "maxpool" ? Op::MaxPool : Op::AvgPool, {v}, stage.loc, kind, attrs);
 }
 
+// global_avgpool: each channel's mean over all its positions, an image
+// f32[B, C, H, W] (or f32[B, C, L]) to features f32[B, C] (a ResNet's head).
+// An avgpool whose window is the whole image, then the channels as a row.
+int global_avgpool(ModelBuilder& b, const LayerCall& c) {
+  const Expr& stage = c.stage;
+  if (c.has_args) {
+    b.diags().error(stage.loc, "global_avgpool takes no arguments: the window is the whole image");
+    return -1;
+  }
+  if (!image_dims(b, c.input, "global_avgpool", stage.loc)) return -1;
+  const std::vector<int64_t> dims = b.program().graph.node(c.input).type.dims;  // C, then the spatial sizes
+  std::vector<int64_t> attrs(dims.begin() + 1, dims.end());                    // the window: all of it
+  attrs.insert(attrs.end(), dims.begin() + 1, dims.end());                     // the stride: the same
+  const int pooled = b.add(Op::AvgPool, {c.input}, stage.loc, "global_avgpool", attrs);
+  return b.add(Op::Reshape, {pooled}, stage.loc, "global_avgpool", {dims[0]});
+}
+
 // flatten: an image (or any shape) as one row of features per sample.
 int flatten(ModelBuilder& b, const LayerCall& c) {
   const int v = c.input;
@@ -309,6 +326,7 @@ const std::vector<LayerDef>& layers() {
       {"conv",    {"channels", "kernel", "stride", "pad", "weight", "bias", "name", "l1", "l2", "frozen"}, false, 12,  conv},
       {"maxpool", {"window", "stride"},                                                                   false, 1,   pool},
       {"avgpool", {"window", "stride"},                                                                   false, 1,   pool},
+      {"global_avgpool", {},                                                                              false, 1,   global_avgpool},
       {"flatten", {},                                                                                     false, 1,   flatten},
       {"dropout", {"p"},                                                                                  false, 1,   dropout},
   };

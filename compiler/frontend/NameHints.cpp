@@ -21,6 +21,7 @@ const OtherName kOtherLayers[] = {
     {"Softmax", "softmax"}, {"MaxPool1d", "maxpool"}, {"MaxPool2d", "maxpool"},
     {"MaxPooling1D", "maxpool"}, {"MaxPooling2D", "maxpool"}, {"AvgPool2d", "avgpool"},
     {"AveragePooling2D", "avgpool"}, {"Flatten", "flatten"}, {"Dropout", "dropout"},
+    {"GlobalAveragePooling2D", "global_avgpool"}, {"AdaptiveAvgPool2d", "global_avgpool"},
 };
 
 // Arguments, as PyTorch (padding, kernel_size) and Keras (filters, pool_size)
@@ -63,7 +64,6 @@ const PlannedLayer kPlannedLayers[] = {
     {{"embedding", "Embedding"}, "embeddings"},
     {{"attention", "Attention", "MultiheadAttention", "MultiHeadAttention"}, "attention"},
     {{"conv_transpose", "ConvTranspose2d", "Conv2DTranspose", "deconv", "upsample", "Upsample"}, "decoder layers"},
-    {{"global_avgpool", "GlobalAveragePooling2D", "AdaptiveAvgPool2d"}, "global pooling"},
     {{"rbf", "RBF"}, "RBF layers"},
 };
 
