@@ -284,6 +284,37 @@ int flatten(ModelBuilder& b, const LayerCall& c) {
   return b.add(Op::Reshape, {v}, stage.loc, "flatten", {in.elements()});
 }
 
+// reshape(shape): each sample's values in another shape with as many values,
+// in the same (row-major) order: features to an image, [784] to [1, 28, 28],
+// as a decoder needs. The inverse of flatten.
+int reshape(ModelBuilder& b, const LayerCall& c) {
+  const Expr& stage = c.stage;
+  auto shape_arg = c.args.find("shape");
+  if (shape_arg == c.args.end()) {
+    b.diags().error(stage.loc, "reshape needs the shape of a sample: reshape([1, 28, 28])");
+    return -1;
+  }
+  const Const& given = shape_arg->second;
+  const size_t rank = given.kind == Const::Kind::List ? given.items.size() : 1;
+  if (rank < 1 || rank > 3) {
+    b.diags().error(given.loc, "reshape's shape has 1 to 3 sizes (channels, height, width), got " +
+                                   std::to_string(rank));
+    return -1;
+  }
+  auto dims = per_dim(given, rank, "each size of the shape", 1, "", b.diags());
+  if (!dims) return -1;
+  const ir::Type& in = b.program().graph.node(c.input).type;
+  int64_t values = 1;
+  for (int64_t d : *dims) values *= d;
+  if (values != in.elements()) {
+    b.diags().error(given.loc, "reshape to " + ir::Type{in.dtype, true, *dims}.str() + " needs " +
+                                   std::to_string(values) + " values per sample, but the input " + in.str() + " has " +
+                                   std::to_string(in.elements()));
+    return -1;
+  }
+  return b.add(Op::Reshape, {c.input}, stage.loc, "reshape", *dims);
+}
+
 // dropout(p): zeroes each value with probability p while training (the
 // kept ones scaled by 1 / (1 - p)); the identity in predict and evaluate.
 int dropout(ModelBuilder& b, const LayerCall& c) {
@@ -328,6 +359,7 @@ const std::vector<LayerDef>& layers() {
       {"avgpool", {"window", "stride"},                                                                   false, 1,   pool},
       {"global_avgpool", {},                                                                              false, 1,   global_avgpool},
       {"flatten", {},                                                                                     false, 1,   flatten},
+      {"reshape", {"shape"},                                                                              false, 1,   reshape},
       {"dropout", {"p"},                                                                                  false, 1,   dropout},
   };
   return table;
