@@ -254,6 +254,23 @@ int pool(ModelBuilder& b, const LayerCall& c) {
   return b.add(kind == "maxpool" ? Op::MaxPool : Op::AvgPool, {v}, stage.loc, kind, attrs);
 }
 
+// upsample(scale): each value repeated `scale` times along each spatial
+// dimension (nearest neighbour), to grow an image in a decoder.
+int upsample(ModelBuilder& b, const LayerCall& c) {
+  const Expr& stage = c.stage;
+  auto scale_arg = c.args.find("scale");
+  if (scale_arg == c.args.end()) {
+    b.diags().error(stage.loc, "upsample needs a scale: upsample(2) doubles the height and the width");
+    return -1;
+  }
+  auto n = image_dims(b, c.input, "upsample", stage.loc);
+  if (!n) return -1;
+  const std::string on = "; the input is " + b.program().graph.node(c.input).type.str();
+  auto scale = per_dim(scale_arg->second, *n, "the scale", 1, on, b.diags());
+  if (!scale) return -1;
+  return b.add(Op::Upsample, {c.input}, stage.loc, "upsample", *scale);
+}
+
 // global_avgpool: each channel's mean over all its positions, an image
 // f32[B, C, H, W] (or f32[B, C, L]) to features f32[B, C] (a ResNet's head).
 // An avgpool whose window is the whole image, then the channels as a row.
@@ -358,6 +375,7 @@ const std::vector<LayerDef>& layers() {
       {"maxpool", {"window", "stride"},                                                                   false, 1,   pool},
       {"avgpool", {"window", "stride"},                                                                   false, 1,   pool},
       {"global_avgpool", {},                                                                              false, 1,   global_avgpool},
+      {"upsample", {"scale"},                                                                             false, 1,   upsample},
       {"flatten", {},                                                                                     false, 1,   flatten},
       {"reshape", {"shape"},                                                                              false, 1,   reshape},
       {"dropout", {"p"},                                                                                  false, 1,   dropout},

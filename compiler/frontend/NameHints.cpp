@@ -22,6 +22,7 @@ const OtherName kOtherLayers[] = {
     {"MaxPooling1D", "maxpool"}, {"MaxPooling2D", "maxpool"}, {"AvgPool2d", "avgpool"},
     {"AveragePooling2D", "avgpool"}, {"Flatten", "flatten"}, {"Dropout", "dropout"},
     {"GlobalAveragePooling2D", "global_avgpool"}, {"AdaptiveAvgPool2d", "global_avgpool"},
+    {"Upsample", "upsample"}, {"UpSampling2D", "upsample"},
 };
 
 // Arguments, as PyTorch (padding, kernel_size) and Keras (filters, pool_size)
@@ -63,7 +64,7 @@ const PlannedLayer kPlannedLayers[] = {
     {{"rnn", "RNN", "SimpleRNN", "lstm", "LSTM", "gru", "GRU"}, "recurrent layers"},
     {{"embedding", "Embedding"}, "embeddings"},
     {{"attention", "Attention", "MultiheadAttention", "MultiHeadAttention"}, "attention"},
-    {{"conv_transpose", "ConvTranspose2d", "Conv2DTranspose", "deconv", "upsample", "Upsample"}, "decoder layers"},
+    {{"conv_transpose", "ConvTranspose2d", "Conv2DTranspose", "deconv"}, "transposed convolutions"},
     {{"rbf", "RBF"}, "RBF layers"},
 };
 

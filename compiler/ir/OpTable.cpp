@@ -554,6 +554,48 @@ Lowered avgpool_grad_lower(const LowerArgs& a) {
   return define(a, over_covering(cov, share));
 }
 
+// upsample(x): nearest neighbour, each value repeated `scale` times along
+// each spatial dim (attrs: the scale per spatial dim). Its gradient sums each
+// block of copies back into the value they came from.
+Type upsample_shape(const Types& in, const Attrs& attrs) {
+  const Type& x = *in[0];
+  const int64_t n = spatial_rank(x);
+  if (!x.batched || n < 1 || n > 2) fail("needs an image f32[B, channels, length] or f32[B, channels, height, width], got " + x.str());
+  if (int64_t(attrs.size()) != n) fail("upsampling needs a scale per spatial dimension");
+  std::vector<int64_t> out{x.dims[0]};
+  for (int64_t d = 0; d < n; ++d) {
+    if (attrs[size_t(d)] < 1) fail("the scale must be at least 1, got " + std::to_string(attrs[size_t(d)]));
+    out.push_back(x.dims[size_t(1 + d)] * attrs[size_t(d)]);
+  }
+  return f32(out, true);
+}
+std::vector<int> upsample_grad(Graph& g, const Node& n, int dy) {
+  return {g.add(Op::UpsampleGrad, {dy}, n.loc, n.attrs)};
+}
+Lowered upsample_lower(const LowerArgs& a) {
+  const size_t n = size_t(spatial_rank(*a.in_types[0]));
+  std::vector<Expr> from;
+  for (size_t d = 0; d < n; ++d) from.push_back(spatial_vars(a)[d] / int(a.node.attrs[d]));
+  return define(a, a.in[0](image_at(from, a.vars[n], a.vars[n + 1])));
+}
+Type upsample_grad_shape(const Types& in, const Attrs& attrs) {
+  const Type& dy = *in[0];
+  std::vector<int64_t> dims{dy.dims[0]};
+  for (size_t d = 0; d < attrs.size(); ++d) {
+    if (dy.dims[1 + d] % attrs[d] != 0) fail(dy.str() + " is not a whole number of blocks of the scale");
+    dims.push_back(dy.dims[1 + d] / attrs[d]);
+  }
+  return f32(dims, true);
+}
+Lowered upsample_grad_lower(const LowerArgs& a) {
+  const size_t n = size_t(spatial_rank(*a.in_types[0]));
+  Attrs block = a.node.attrs;  // a window of the scale's size, stepped by the scale
+  block.insert(block.end(), a.node.attrs.begin(), a.node.attrs.end());
+  Window w = pool_window(block, n);
+  Expr c = a.vars[n], b = a.vars[n + 1];
+  return define(a, Halide::sum(a.in[0](image_at(pool_input(block, spatial_vars(a), w.tap), c, b))));
+}
+
 // reshape(x) -> the same values, row-major, in per-sample dims `attrs` (flatten).
 Type reshape_shape(const Types& in, const Attrs& attrs) {
   Type out = f32(attrs, in[0]->batched);
@@ -830,6 +872,8 @@ const OpDef& op_def(Op op) {
       {Op::MaxPoolGrad, {"maxpool_grad",       2, S::Elementwise, maxpool_grad_shape,       nullptr,             maxpool_grad_lower}},
       {Op::AvgPool,     {"avgpool",            1, S::RowReduce,   pool_shape,               avgpool_grad,        avgpool_lower}},
       {Op::AvgPoolGrad, {"avgpool_grad",       1, S::Elementwise, avgpool_grad_shape,       nullptr,             avgpool_grad_lower}},
+      {Op::Upsample,    {"upsample",           1, S::Elementwise, upsample_shape,           upsample_grad,       upsample_lower}},
+      {Op::UpsampleGrad, {"upsample_grad",     1, S::RowReduce,   upsample_grad_shape,      nullptr,             upsample_grad_lower}},
       {Op::Reshape,     {"reshape",            1, S::Elementwise, reshape_shape,            reshape_grad,        reshape_lower}},
       {Op::Add,         {"add",                2, S::Elementwise, same_types,               add_grad,            add_lower}},
       {Op::Sub,         {"sub",                2, S::Elementwise, same_types,               sub_grad,            sub_lower}},

@@ -802,6 +802,45 @@ TEST(OpForward, AvgPoolGradWindow3Stride2) { check_avgpool_grad(kPool3s2, 121); 
 TEST(OpForward, AvgPoolGradWindow2x3Strides2x1) { check_avgpool_grad(kPoolMixed, 122); }
 TEST(OpForward, AvgPoolGrad1D) { check_avgpool_grad(kPool1D, 123); }
 
+// upsample: out[b][c][y][x] = in[b][c][y / sy][x / sx], a reference loop over
+// the output; 2-D with different scales per dim, and 1-D.
+std::vector<double> upsample_ref(const Values& x, int channels, int h, int w, int sy, int sx) {
+  std::vector<double> out;
+  for (int b = 0; b < kBatch; ++b)
+    for (int c = 0; c < channels; ++c)
+      for (int y = 0; y < h * sy; ++y)
+        for (int xo = 0; xo < w * sx; ++xo) out.push_back(x[size_t(((b * channels + c) * h + y / sy) * w + xo / sx)]);
+  return out;
+}
+
+TEST(OpForward, Upsample) {
+  Net net;
+  Values x = random_values(kBatch * 2 * 3 * 4, 131);
+  int y = net.add(Op::Upsample, {net.input({2, 3, 4}, x)}, {2, 3});
+  EXPECT_EQ(net.graph.node(y).type, nnc::ir::f32({2, 6, 12}, true));
+  expect_near_all(net.eval(y), upsample_ref(x, 2, 3, 4, 2, 3));
+  Net net1;
+  Values s = random_values(kBatch * 3 * 5, 132);
+  int z = net1.add(Op::Upsample, {net1.input({3, 5}, s)}, {4});
+  expect_near_all(net1.eval(z), upsample_ref(s, 3, 1, 5, 1, 4));
+}
+
+// upsample_grad: each input position gets the sum of the block of outputs it
+// was copied to, a reference loop over the output gradient.
+TEST(OpForward, UpsampleGrad) {
+  Net net;
+  Values dy = random_values(kBatch * 2 * 6 * 12, 133);
+  int dx = net.add(Op::UpsampleGrad, {net.input({2, 6, 12}, dy)}, {2, 3});
+  EXPECT_EQ(net.graph.node(dx).type, nnc::ir::f32({2, 3, 4}, true));
+  std::vector<double> want(size_t(kBatch * 2 * 3 * 4), 0.0);
+  for (int b = 0; b < kBatch; ++b)
+    for (int c = 0; c < 2; ++c)
+      for (int y = 0; y < 6; ++y)
+        for (int x = 0; x < 12; ++x)
+          want[size_t(((b * 2 + c) * 3 + y / 2) * 4 + x / 3)] += dy[size_t(((b * 2 + c) * 6 + y) * 12 + x)];
+  expect_near_all(net.eval(dx), want);
+}
+
 // Row-major memory is the same under every reshape: the values come back as
 // they went in.
 TEST(OpForward, Reshape) {
@@ -861,7 +900,7 @@ const std::set<Op> kTestedOps = {
     Op::MeanSquaredErrorGrad, Op::BinaryCrossEntropy, Op::BinaryCrossEntropyGrad, Op::Dropout, Op::DropoutGrad,
     Op::Scale, Op::Sign, Op::RootDiv, Op::OneMinus, Op::Reciprocal, Op::Pow,
     Op::Conv,    Op::ConvGradInput,    Op::ConvGradWeight,   Op::MaxPool,      Op::MaxPoolGrad,      Op::AvgPool,
-    Op::AvgPoolGrad, Op::Reshape,
+    Op::AvgPoolGrad, Op::Upsample, Op::UpsampleGrad, Op::Reshape,
 };
 
 TEST(OpTable, EveryLoweredOpIsTested) {
@@ -1068,6 +1107,15 @@ TEST(OpGradient, Reshape) {
   Net net2;
   int image = net2.add(Op::Reshape, {net2.input({24}, random_values(kBatch * 24, 158))}, {4, 3, 2});
   check_gradient(net2, image, {0});
+}
+
+TEST(OpGradient, Upsample) {
+  Net net;
+  int y = net.add(Op::Upsample, {net.input({2, 3, 4}, random_values(kBatch * 24, 134))}, {2, 3});
+  check_gradient(net, y, {0});
+  Net net1;
+  int z = net1.add(Op::Upsample, {net1.input({3, 5}, random_values(kBatch * 15, 135))}, {2});
+  check_gradient(net1, z, {0});
 }
 
 TEST(OpGradient, BiasAddImage) {

@@ -432,7 +432,8 @@ TEST_P(ScheduledGradients, Cnn2D) {
 // x [B, 1, 96] -> conv(8, 1x1, positive weights) + bias -> tanh
 // -> maxpool(2) [8, 48] -> maxpool(3, stride 2) [8, 23] (overlapping windows)
 // -> conv(3, 3, stride 2, pad 1) + bias -> relu [3, 12] -> avgpool(2) [3, 6]
-// -> flatten -> dense(2) -> sigmoid, binary cross-entropy. Each sample's 96
+// -> upsample(2) [3, 12] -> flatten -> dense(2) -> sigmoid, binary
+// cross-entropy. Each sample's 96
 // input values are distinct, 0.05 apart: maxpool(2) then takes distinct
 // values, so the overlapping windows after it hold no tie either.
 struct Cnn1D {
@@ -445,7 +446,7 @@ struct Cnn1D {
     int b0 = m.param("conv0.bias", {8}, random_values(8, 402, -0.3f, 0.3f));
     int w1 = m.param("conv1.weight", {3, 8, 3}, random_values(72, 403, -0.5f, 0.5f));
     int b1 = m.param("conv1.bias", {3}, random_values(3, 404, -0.2f, 0.2f));
-    int w2 = m.param("dense.weight", {18, 2}, random_values(36, 405, -1.0f, 1.0f));
+    int w2 = m.param("dense.weight", {36, 2}, random_values(72, 405, -1.0f, 1.0f));
     int b2 = m.param("dense.bias", {2}, random_values(2, 406, -0.2f, 0.2f));
     c0 = m.add(Op::Tanh, {m.add(Op::BiasAdd, {m.add(Op::Conv, {x, w0}, {1, 0}), b0})});
     p0 = m.add(Op::MaxPool, {c0}, {2, 2});
@@ -453,7 +454,8 @@ struct Cnn1D {
     pre_relu = m.add(Op::BiasAdd, {m.add(Op::Conv, {p1, w1}, {2, 1}), b1});
     c1 = m.add(Op::Relu, {pre_relu});
     int a1 = m.add(Op::AvgPool, {c1}, {2, 2});
-    int y = m.add(Op::Sigmoid, {m.add(Op::BiasAdd, {m.add(Op::MatMul, {m.add(Op::Reshape, {a1}, {18}), w2}), b2})});
+    int u1 = m.add(Op::Upsample, {a1}, {2});
+    int y = m.add(Op::Sigmoid, {m.add(Op::BiasAdd, {m.add(Op::MatMul, {m.add(Op::Reshape, {u1}, {36}), w2}), b2})});
     m.p.output = y;
     m.p.loss = m.add(Op::BinaryCrossEntropy, {y, m.target({2})});
   }
