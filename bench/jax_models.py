@@ -16,13 +16,9 @@ Same arguments, statistics and JSON keys as bench/torch_mlp.py. Run with the
 bench environment's interpreter (NNC_WITH_BENCH=1 scripts/setup.sh):
   .venv-bench/bin/python bench/jax_models.py --model lenet --batch 128 --threads 2
 """
-import json
 import os
-import statistics
-import sys
-import time
 
-import torch_mlp  # the shared argument parser, next to this file
+import torch_mlp  # the shared harness (arguments, timing, the JSON line), next to this file
 
 # kind, settings: ("dense", units), ("conv", channels, kernel, pad), ("relu",), ("pool", 2), ("flatten",)
 NETWORKS = {
@@ -119,45 +115,18 @@ def main():
     velocity = jax.tree_util.tree_map(jnp.zeros_like, params)
 
     # ---- training throughput ------------------------------------------------
-    for _ in range(a.warmup):
-        params, velocity, loss = step(params, velocity, x, y)
-    loss.block_until_ready()
-    step_ms = []
-    for _ in range(a.repeats):
-        t0 = time.perf_counter_ns()
-        for _ in range(a.steps):
-            params, velocity, loss = step(params, velocity, x, y)
-        loss.block_until_ready()
-        step_ms.append((time.perf_counter_ns() - t0) / 1e6 / a.steps)
-    m = statistics.median(step_ms)
+    state = {"params": params, "velocity": velocity}
+
+    def train_step():
+        state["params"], state["velocity"], state["loss"] = step(state["params"], state["velocity"], x, y)
+
+    step_ms = torch_mlp.time_steps(a, train_step, lambda: jax.block_until_ready(state["params"]))
 
     # ---- batch-1 prediction latency (forward + softmax) ---------------------
     x1 = x[:1]
-    for _ in range(max(10, a.latency_calls // 10)):
-        predict(params, x1).block_until_ready()
-    lat_us = []
-    for _ in range(a.latency_calls):
-        t0 = time.perf_counter_ns()
-        predict(params, x1).block_until_ready()
-        lat_us.append((time.perf_counter_ns() - t0) / 1e3)
-
-    out = {
-        "model": name,
-        "batch": a.batch,
-        "threads": a.threads,
-        "train_samples_per_s": round(a.batch * 1000.0 / m, 1),
-        "train_step_ms": round(m, 4),
-        "predict_latency_us": round(statistics.median(lat_us), 2),
-        "impl": "jax jit",
-        "device": "cpu",
-        "jax_version": jax.__version__,
-        "steps": a.steps,
-        "repeats": a.repeats,
-        "train_step_ms_repeats": [round(v, 4) for v in step_ms],
-        "final_loss": round(float(loss), 4),
-    }
-    json.dump(out, sys.stdout, separators=(",", ":"))
-    sys.stdout.write("\n")
+    lat_us = torch_mlp.time_calls(a, lambda: predict(state["params"], x1).block_until_ready())
+    torch_mlp.print_run(a, name, step_ms, lat_us, float(state["loss"]),
+                        impl="jax jit", device="cpu", jax_version=jax.__version__)
 
 
 if __name__ == "__main__":

@@ -48,6 +48,56 @@ def parse_args(doc=__doc__, add_arguments=None, warmup=20):
     return a
 
 
+def time_steps(a, step, wait):
+    """Per repeat, the mean ms of a.steps calls of step() after a.warmup
+    untimed ones; wait() returns when the work queued so far is done."""
+    for _ in range(a.warmup):
+        step()
+    wait()
+    step_ms = []
+    for _ in range(a.repeats):
+        t0 = time.perf_counter_ns()
+        for _ in range(a.steps):
+            step()
+        wait()
+        step_ms.append((time.perf_counter_ns() - t0) / 1e6 / a.steps)
+    return step_ms
+
+
+def time_calls(a, call):
+    """The µs of each of a.latency_calls calls of call(), which must return
+    when its work is done, after a tenth as many untimed ones."""
+    for _ in range(max(10, a.latency_calls // 10)):
+        call()
+    times = []
+    for _ in range(a.latency_calls):
+        t0 = time.perf_counter_ns()
+        call()
+        times.append((time.perf_counter_ns() - t0) / 1e3)
+    return times
+
+
+def print_run(a, name, step_ms, latency_us, final_loss, **what_ran):
+    """The one JSON line of a baseline run: `./model bench`'s keys (medians
+    over repeats and calls), then what ran, then the raw repeats."""
+    m = statistics.median(step_ms)
+    out = {
+        "model": name,
+        "batch": a.batch,
+        "threads": a.threads,
+        "train_samples_per_s": round(a.batch * 1000.0 / m, 1),
+        "train_step_ms": round(m, 4),
+        "predict_latency_us": round(statistics.median(latency_us), 2),
+        **what_ran,
+        "steps": a.steps,
+        "repeats": a.repeats,
+        "train_step_ms_repeats": [round(v, 4) for v in step_ms],
+        "final_loss": round(final_loss, 4),
+    }
+    json.dump(out, sys.stdout, separators=(",", ":"))
+    sys.stdout.write("\n")
+
+
 def loaded_blas():
     """Paths of the BLAS libraries mapped into this process (call after a matmul).
 
@@ -106,55 +156,24 @@ def bench(a, name, make_model, input_shape, lr, momentum=0.9):
 
     # ---- training throughput ------------------------------------------------
     model.train()
-    for _ in range(a.warmup):
-        step()
-    step_ms = []
-    for _ in range(a.repeats):
-        sync()
-        t0 = time.perf_counter_ns()
-        for _ in range(a.steps):
-            step()
-        sync()
-        step_ms.append((time.perf_counter_ns() - t0) / 1e6 / a.steps)
-    m = statistics.median(step_ms)
+    step_ms = time_steps(a, step, sync)
     final_loss = float(step().detach())
 
     # ---- batch-1 prediction latency (forward + softmax) ---------------------
     model.eval()
     x1 = torch.rand(1, *input_shape, dtype=torch.float32, device=device)
-    lat_us = []
-    with torch.inference_mode():
-        for _ in range(max(10, a.latency_calls // 10)):
-            F.softmax(model(x1), dim=1)
+
+    def predict():
+        F.softmax(model(x1), dim=1)
         sync()
-        for _ in range(a.latency_calls):
-            t0 = time.perf_counter_ns()
-            F.softmax(model(x1), dim=1)
-            sync()
-            lat_us.append((time.perf_counter_ns() - t0) / 1e3)
-    lat = statistics.median(lat_us)
+
+    with torch.inference_mode():
+        lat_us = time_calls(a, predict)
 
     blas = loaded_blas()
-    out = {
-        "model": name,
-        "batch": a.batch,
-        "threads": a.threads,
-        "train_samples_per_s": round(a.batch * 1000.0 / m, 1),
-        "train_step_ms": round(m, 4),
-        "predict_latency_us": round(lat, 2),
-        "blas": blas[0] if blas else "none mapped (torch built-in gemm)",
-        "blas_all": blas,
-        "impl": "pytorch" + (" compiled" if a.compile else ""),
-        "device": a.device,
-        "torch_version": torch.__version__,
-        "steps": a.steps,
-        "repeats": a.repeats,
-        "train_step_ms_repeats": [round(v, 4) for v in step_ms],
-        "final_loss": round(final_loss, 4),
-    }
-    json.dump(out, sys.stdout, separators=(",", ":"))
-    sys.stdout.write("\n")
-
+    print_run(a, name, step_ms, lat_us, final_loss,
+              blas=blas[0] if blas else "none mapped (torch built-in gemm)", blas_all=blas,
+              impl="pytorch" + (" compiled" if a.compile else ""), device=a.device, torch_version=torch.__version__)
 
 def main():
     a = parse_args()
