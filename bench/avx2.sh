@@ -8,9 +8,10 @@
 #
 #   bench/avx2.sh [REPEATS]     REPEATS: alternating runs of each (default 3)
 #
-# Training samples/s at the batches of bench/run_all.sh and batch-1 latency,
-# THREADS threads (default 2), medians of REPEATS alternating runs. Also
-# checks that both builds reach the same loss after the same steps.
+# Training samples/s at each model's largest train batch (bench/common.sh)
+# and batch-1 latency, THREADS threads (default 2), medians of REPEATS
+# alternating runs. Also checks that both builds reach the same loss after
+# the same steps.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/common.sh
@@ -20,17 +21,16 @@ bash scripts/build.sh > /dev/null
 NNC=$PWD/build/compiler/nnc
 OUT=$PWD/bench/out/avx2
 rm -rf "$OUT" && mkdir -p "$OUT"
-declare -A BATCH=([fashion_mlp]=128 [fashion_lenet]=128 [fashion_vgg]=128)
-declare -A STEPS=([fashion_mlp]=200 [fashion_lenet]=50 [fashion_vgg]=10)
 
 rows=""
-for name in fashion_mlp fashion_lenet fashion_vgg; do
+for m in mlp lenet vgg; do
+  name=${NAME[$m]} batch=${BATCHES[$m]##* }  # the largest train batch
   "$NNC" "examples/$name.nn" -o "$OUT/$name.host"
   "$NNC" "examples/$name.nn" --target x86-64-linux-avx2-fma -o "$OUT/$name.avx2"
   for kind in host avx2; do : > "$OUT/$name.$kind.train" && : > "$OUT/$name.$kind.latency"; done
   for ((r = 0; r < REPEATS; r++)); do  # alternating: noise hits both
     for kind in host avx2; do
-      "$OUT/$name.$kind" bench --batch "${BATCH[$name]}" --threads "$THREADS" --steps "${STEPS[$name]}" \
+      "$OUT/$name.$kind" bench --batch "$batch" --threads "$THREADS" --steps "${STEPS_OF[$m]}" \
         > "$OUT/run.json"
       field train_samples_per_s < "$OUT/run.json" >> "$OUT/$name.$kind.train"
       field predict_latency_us < "$OUT/run.json" >> "$OUT/$name.$kind.latency"
@@ -44,7 +44,7 @@ for name in fashion_mlp fashion_lenet fashion_vgg; do
   done
   ht=$(median < "$OUT/$name.host.train") at=$(median < "$OUT/$name.avx2.train")
   hl=$(median < "$OUT/$name.host.latency") al=$(median < "$OUT/$name.avx2.latency")
-  rows+="| $name | ${BATCH[$name]} | $ht | $at | $(ratio "$at" "$ht") | $hl | $al | $(ratio "$hl" "$al") | $(cat "$OUT/$name.host.loss") / $(cat "$OUT/$name.avx2.loss") |"$'\n'
+  rows+="| $name | $batch | $ht | $at | $(ratio "$at" "$ht") | $hl | $al | $(ratio "$hl" "$al") | $(cat "$OUT/$name.host.loss") / $(cat "$OUT/$name.avx2.loss") |"$'\n'
 done
 
 section="<!-- avx2: written by bench/avx2.sh; do not edit by hand -->

@@ -8,10 +8,11 @@
 #   bench/peers.sh [REPEATS]     REPEATS: runs of each, in rotating order (default 3)
 #
 # The peers run from .venv-bench (NNC_WITH_BENCH=1 scripts/setup.sh makes
-# it). Same model, batch, steps and threads (THREADS, default 2) for all;
-# each run reports the median of INNER_REPEATS repeats, the section the
-# median over runs, the ratios to the best peer, and each one's share of the
-# FMA peak measured by bench/peak_flops.cpp. bench/run_all.sh calls it last.
+# it). Same model, batch, steps (bench/common.sh's tables) and threads
+# (THREADS, default 2) for all; each run reports the median of INNER_REPEATS
+# repeats, the section the median over runs, the ratios to the best peer,
+# and each one's share of the FMA peak measured by bench/peak_flops.cpp.
+# bench/run_all.sh calls it last.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPEATS=${1:-3}
@@ -23,18 +24,14 @@ bash scripts/build.sh > /dev/null
 OUT=$PWD/bench/out/peers
 rm -rf "$OUT" && mkdir -p "$OUT/bin"
 
-declare -A NAME=([mlp]=fashion_mlp [lenet]=fashion_lenet [vgg]=fashion_vgg)
-declare -A BATCHES=([mlp]="32 128" [lenet]=128 [vgg]=128)
-declare -A STEPS=([mlp]=200 [lenet]=50 [vgg]=10)
-declare -A TORCH=([mlp]="bench/torch_mlp.py" [lenet]="bench/torch_cnn.py --model lenet"
-                  [vgg]="bench/torch_cnn.py --model vgg")
+source bench/common.sh  # NAME, BATCHES, STEPS_OF, TORCH
 MODELS=(${MODELS:-mlp lenet vgg})
 for m in "${MODELS[@]}"; do build/compiler/nnc "examples/${NAME[$m]}.nn" -o "$OUT/bin/${NAME[$m]}"; done
 g++ -O2 -march=native -pthread bench/peak_flops.cpp -o "$OUT/bin/peak_flops"
 "$OUT/bin/peak_flops" --threads "$THREADS" > "$OUT/peak.json"
 
 one() {  # one WHO MODEL BATCH: appends one run's JSON line to $OUT/WHO.jsonl
-  local cmd line args=(--batch "$3" --threads "$THREADS" --steps "${STEPS[$2]}" --repeats "$INNER_REPEATS")
+  local cmd line args=(--batch "$3" --threads "$THREADS" --steps "${STEPS_OF[$2]}" --repeats "$INNER_REPEATS")
   case $1 in
     nnc) line=$("$OUT/bin/${NAME[$2]}" bench "${args[@]}") ;;
     torch) read -ra cmd <<<"${TORCH[$2]}"; line=$("$PY" "${cmd[@]}" "${args[@]}") ;;
@@ -57,4 +54,4 @@ for ((r = 0; r < REPEATS; r++)); do
 done
 
 "$PY" bench/peers_report.py --dir "$OUT" --command "bash bench/peers.sh $REPEATS" \
-  --per-run "THREADS=$THREADS, INNER_REPEATS=$INNER_REPEATS, steps per repeat: mlp 200, lenet 50, vgg 10"
+  --per-run "THREADS=$THREADS, INNER_REPEATS=$INNER_REPEATS, steps per repeat: mlp ${STEPS_OF[mlp]}, lenet ${STEPS_OF[lenet]}, vgg ${STEPS_OF[vgg]}"

@@ -31,11 +31,7 @@ COMPILES=3                               # nnc compile-time samples per model
 PY=/usr/bin/python3                      # Debian's, which has python3-torch
 export PATH="$PWD/.venv/bin:$PATH"       # ninja for CMake
 
-declare -A NAME=([mlp]=fashion_mlp [lenet]=fashion_lenet [vgg]=fashion_vgg)
-declare -A BATCHES=([mlp]="32 128" [lenet]=128 [vgg]=128)
-declare -A STEPS_OF=([mlp]=$MLP_STEPS [lenet]=$LENET_STEPS [vgg]=$VGG_STEPS)
-declare -A TORCH=([mlp]="bench/torch_mlp.py" [lenet]="bench/torch_cnn.py --model lenet"
-                  [vgg]="bench/torch_cnn.py --model vgg")
+source bench/common.sh                   # NAME, BATCHES, STEPS_OF, TORCH
 for m in $MODELS; do
   [[ -n ${NAME[$m]:-} ]] || { echo "run_all: unknown model '$m' in MODELS (mlp, lenet, vgg)" >&2; exit 2; }
 done
@@ -97,4 +93,5 @@ per_run+=" $REPEATS runs each, alternating"
   --per-run "$per_run"
 
 # ---- the strongest peers (PyTorch 2, torch.compile, JAX, ONNX Runtime) -------
-THREADS=$THREADS INNER_REPEATS=$INNER_REPEATS MODELS="$MODELS" bash bench/peers.sh "$REPEATS"
+THREADS=$THREADS INNER_REPEATS=$INNER_REPEATS MODELS="$MODELS" MLP_STEPS=$MLP_STEPS LENET_STEPS=$LENET_STEPS \
+  VGG_STEPS=$VGG_STEPS bash bench/peers.sh "$REPEATS"

@@ -6,6 +6,7 @@
 #include <exception>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <future>
 #include <map>
 #include <numeric>
@@ -371,7 +372,18 @@ LibraryFiles build_library(const ir::Program& p, const std::vector<PipelineIR>& 
   std::vector<size_t> order(pipelines.size());
   std::iota(order.begin(), order.end(), size_t(0));
   std::stable_partition(order.begin(), order.end(), [&](size_t i) { return pipelines[i].name == "train_step"; });
-  std::vector<std::future<void>> on_threads, here;
+  // Each job's error is kept, the first one rethrown once the threads and the
+  // model's compile are done: they read this function's locals.
+  std::exception_ptr failed;
+  auto keep_error = [&failed](auto&& job) {
+    try {
+      job();
+    } catch (...) {
+      if (!failed) failed = std::current_exception();
+    }
+  };
+  std::vector<std::future<void>> on_threads;
+  std::vector<std::function<void()>> here;
   for (size_t i : order) {
     const PipelineIR& pl = pipelines[i];
     files.objects.push_back((work / (pipeline_function(name, pl) + ".o")).string());
@@ -386,9 +398,9 @@ LibraryFiles build_library(const ir::Program& p, const std::vector<PipelineIR>& 
     };
     // A GPU module's host code generation names its kernels from the same
     // counters: it runs here, in order.
-    if (pl.device != "cpu") std::async(std::launch::deferred, generate).get();
+    if (pl.device != "cpu") keep_error(generate);
     else if (pl.name == "train_step") on_threads.push_back(std::async(std::launch::async, generate));
-    else here.push_back(std::async(std::launch::deferred, generate));
+    else here.push_back(generate);
   }
   files.objects.push_back((work / "halide_runtime.o").string());
   on_threads.push_back(std::async(std::launch::async, [&, object = files.objects.back()] {
@@ -397,18 +409,10 @@ LibraryFiles build_library(const ir::Program& p, const std::vector<PipelineIR>& 
       phase.rename("the Halide runtime, from the cache");
   }));
   files.objects.push_back(model_object);
-  // This thread's share first. Each rethrows its error, the first one after
-  // the threads and the model's compile are done: they read this function's locals.
-  std::vector<std::future<void>*> jobs;
-  for (std::future<void>& job : here) jobs.push_back(&job);
-  for (std::future<void>& job : on_threads) jobs.push_back(&job);
-  jobs.push_back(&model_compile);
-  std::exception_ptr failed;
-  for (std::future<void>* job : jobs) try {
-      job->get();
-    } catch (...) {
-      if (!failed) failed = std::current_exception();
-    }
+  // This thread's share first, then the others'.
+  for (const std::function<void()>& generate : here) keep_error(generate);
+  for (std::future<void>& thread : on_threads) keep_error([&thread] { thread.get(); });
+  keep_error([&model_compile] { model_compile.get(); });
   if (failed) std::rethrow_exception(failed);
   // 4. One archive: the model's objects, then the runtime core's members.
   files.archive = (work / ("lib" + name + ".a")).string();

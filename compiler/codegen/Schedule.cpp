@@ -588,8 +588,6 @@ void gpu_place_helper(Context& cx, int id, const ir::Helper& h) {
 
 // ---- the policies ----------------------------------------------------------------------
 
-// How a target places each kind of Func once step 1 has chosen what is
-// materialised. The policy of a target, one function per kind of Func:
 // ---- the plain policy ----------------------------------------------------------------
 //
 // For a pipeline that runs rarely and once (probe, after a divergence): each
@@ -617,6 +615,8 @@ void plain_place_helper(Context& cx, int id, const ir::Helper& h) {
   if (cx.log) *cx.log << "  %" << id << ": helper " << h.func.name() << " (" << h.what << "): computed once\n";
 }
 
+// How a target places each kind of Func once step 1 has chosen what is
+// materialised. The policy of a target, one function per kind of Func:
 struct TargetPolicy {
   void (*value)(Context&, int id, bool is_output);  // a materialised value, by its op's kind
   void (*product)(Context&, int id, int home);      // a Gemm or Conv's accumulator, in its home

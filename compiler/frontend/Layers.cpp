@@ -132,6 +132,15 @@ int weighted_layer(ModelBuilder& b, int v, Op op, const std::string& what, const
   return b.add(Op::BiasAdd, {y, bias}, loc, what);
 }
 
+// The argument NAME of a layer that cannot do without it, or nullptr after an
+// error at the stage that says how to give it (HOW).
+const Const* required_arg(ModelBuilder& b, const LayerCall& c, const std::string& name, const std::string& how) {
+  auto it = c.args.find(name);
+  if (it != c.args.end()) return &it->second;
+  b.diags().error(c.stage.loc, how);
+  return nullptr;
+}
+
 // The image an image layer applies to: f32[B, channels, length] or
 // f32[B, channels, height, width]; returns its number of spatial dims.
 std::optional<size_t> image_dims(ModelBuilder& b, int v, const std::string& layer, const SourceLoc& loc) {
@@ -237,17 +246,13 @@ int pool(ModelBuilder& b, const LayerCall& c) {
   const int v = c.input;
   const Expr& stage = c.stage;
   const std::string& kind = stage.text;
-  const std::map<std::string, Const>* bound = &c.args;
-  auto window_arg = bound->find("window");
-  if (window_arg == bound->end()) {
-    b.diags().error(stage.loc, kind + " needs a window size: " + kind + "(2)");
-    return -1;
-  }
+  const Const* window_arg = required_arg(b, c, "window", kind + " needs a window size: " + kind + "(2)");
+  if (!window_arg) return -1;
   auto n = image_dims(b, v, kind, stage.loc);
   if (!n) return -1;
   const std::string on = "; the input is " + b.program().graph.node(v).type.str();
-  auto window = per_dim(window_arg->second, *n, "the window", 1, on, b.diags());
-  auto stride = per_dim(bound->count("stride") ? bound->at("stride") : window_arg->second, *n, "the stride", 1, on, b.diags());
+  auto window = per_dim(*window_arg, *n, "the window", 1, on, b.diags());
+  auto stride = per_dim(c.args.count("stride") ? c.args.at("stride") : *window_arg, *n, "the stride", 1, on, b.diags());
   if (!window || !stride) return -1;
   std::vector<int64_t> attrs = *window;
   attrs.insert(attrs.end(), stride->begin(), stride->end());
@@ -257,18 +262,14 @@ int pool(ModelBuilder& b, const LayerCall& c) {
 // upsample(scale): each value repeated `scale` times along each spatial
 // dimension (nearest neighbour), to grow an image in a decoder.
 int upsample(ModelBuilder& b, const LayerCall& c) {
-  const Expr& stage = c.stage;
-  auto scale_arg = c.args.find("scale");
-  if (scale_arg == c.args.end()) {
-    b.diags().error(stage.loc, "upsample needs a scale: upsample(2) doubles the height and the width");
-    return -1;
-  }
-  auto n = image_dims(b, c.input, "upsample", stage.loc);
+  const Const* scale_arg = required_arg(b, c, "scale", "upsample needs a scale: upsample(2) doubles the height and the width");
+  if (!scale_arg) return -1;
+  auto n = image_dims(b, c.input, "upsample", c.stage.loc);
   if (!n) return -1;
   const std::string on = "; the input is " + b.program().graph.node(c.input).type.str();
-  auto scale = per_dim(scale_arg->second, *n, "the scale", 1, on, b.diags());
+  auto scale = per_dim(*scale_arg, *n, "the scale", 1, on, b.diags());
   if (!scale) return -1;
-  return b.add(Op::Upsample, {c.input}, stage.loc, "upsample", *scale);
+  return b.add(Op::Upsample, {c.input}, c.stage.loc, "upsample", *scale);
 }
 
 // global_avgpool: each channel's mean over all its positions, an image
@@ -305,13 +306,9 @@ int flatten(ModelBuilder& b, const LayerCall& c) {
 // in the same (row-major) order: features to an image, [784] to [1, 28, 28],
 // as a decoder needs. The inverse of flatten.
 int reshape(ModelBuilder& b, const LayerCall& c) {
-  const Expr& stage = c.stage;
-  auto shape_arg = c.args.find("shape");
-  if (shape_arg == c.args.end()) {
-    b.diags().error(stage.loc, "reshape needs the shape of a sample: reshape([1, 28, 28])");
-    return -1;
-  }
-  const Const& given = shape_arg->second;
+  const Const* shape_arg = required_arg(b, c, "shape", "reshape needs the shape of a sample: reshape([1, 28, 28])");
+  if (!shape_arg) return -1;
+  const Const& given = *shape_arg;
   const size_t rank = given.kind == Const::Kind::List ? given.items.size() : 1;
   if (rank < 1 || rank > 3) {
     b.diags().error(given.loc, "reshape's shape has 1 to 3 sizes (channels, height, width), got " +
@@ -329,7 +326,7 @@ int reshape(ModelBuilder& b, const LayerCall& c) {
                                    std::to_string(in.elements()));
     return -1;
   }
-  return b.add(Op::Reshape, {c.input}, stage.loc, "reshape", *dims);
+  return b.add(Op::Reshape, {c.input}, c.stage.loc, "reshape", *dims);
 }
 
 // dropout(p): zeroes each value with probability p while training (the

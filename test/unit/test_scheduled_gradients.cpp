@@ -426,7 +426,9 @@ TEST_P(ScheduledGradients, Cnn2D) {
     // them at a time; with AVX2, two vectors, and 16 registers hold one row.
     const bool avx2 = std::string(GetParam()) == "avx2";
     EXPECT_EQ(m.schedule_line("train_step", c1, "x 2 rows") != "", !avx2) << "the second conv's home";
-    if (avx2) EXPECT_NE(m.schedule_line("train_step", c1, "rows of 16 vectorized, 3 channels at a time"), "");
+    if (avx2) {
+      EXPECT_NE(m.schedule_line("train_step", c1, "rows of 16 vectorized, 3 channels at a time"), "");
+    }
     EXPECT_SCHEDULED(m, "train_step", "per image, a tile of vectors of");  // conv1's kernel gradient
     EXPECT_SCHEDULED(m, "train_step", "channels x every tap");             // conv0's
     EXPECT_SCHEDULED(m, "train_step", "conv_grad_input: accumulates in the register tile");
