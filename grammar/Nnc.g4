@@ -21,7 +21,7 @@ importDecl  : 'import' (STRING | qualifiedName) ;
 
 modelDecl   : 'model' name=ID '{' modelItem* '}' ;
 modelItem   : 'input'  name=ID ':' tensorType     # inputDecl
-            | 'target' name=ID ':' tensorType     # targetDecl
+            | 'target' name=ID (':' tensorType)?  # targetDecl
             | name=ID '=' expr                    # letDecl
             | 'loss' expr                         # lossDecl
             | 'output' expr                       # outputDecl

@@ -222,6 +222,7 @@ Status Model::predict(const float* inputs, int64_t count, float* outputs, int64_
 }
 
 Status Model::evaluate(const float* inputs, const void* targets, int64_t count, float* loss) {
+  if (!targets && engine_.info().target_is_input) targets = inputs;  // an autoencoder's
   if (Status s = check_batch("evaluate", inputs, targets, count); s != kOk) return s;
   if (Status s = check_statistics("evaluate"); s != kOk) return s;
   if (!loss) return fail("evaluate", kNull, "loss is NULL");
@@ -236,6 +237,7 @@ Status Model::train_step(const float* inputs, const void* targets, int64_t count
     return fail("train_step", kUnsupported, "model '" + std::string(engine_.info().name) +
                                                 "' was compiled with --inference-only; compile it without "
                                                 "--inference-only to train it");
+  if (!targets && engine_.info().target_is_input) targets = inputs;  // an autoencoder's
   if (Status s = check_batch("train_step", inputs, targets, count); s != kOk) return s;
   if (Status s = check_statistics("train_step"); s != kOk) return s;
   if (!loss) return fail("train_step", kNull, "loss is NULL");

@@ -59,7 +59,8 @@ int run_info(const Engine& engine) {
   std::printf("model %s (from %s)\n", info.name, info.source_file);
   std::printf("input: f32[%s]\n", dims_text(info.input_dims, info.input_rank).c_str());
   if (info.classes > 0) std::printf("target: class[%lld]\n", (long long)info.classes);
-  else std::printf("target: f32[%s]\n", dims_text(info.target_dims, info.target_rank).c_str());
+  else std::printf("target: f32[%s]%s\n", dims_text(info.target_dims, info.target_rank).c_str(),
+                   info.target_is_input ? " (the input itself)" : "");
   std::printf("output: f32[%s]%s\n", dims_text(info.output_dims, info.output_rank).c_str(),
               info.output_is_probability ? " (class probabilities)" : "");
   std::printf("parameters:\n");

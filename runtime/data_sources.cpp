@@ -37,22 +37,42 @@ std::vector<bool> parse_classes(const std::string& text, int64_t classes) {
 
 }  // namespace
 
-// A data source: builtin.NAME, fashion_mnist, a directory of IDX files, or a CSV file.
-Dataset load_source(const ModelInfo& info, const std::string& source, const std::string& split) {
+namespace {
+
+Dataset read_source(const ModelInfo& info, const std::string& source, const std::string& split) {
   if (source.rfind("builtin.", 0) == 0) return builtin_dataset(source.substr(8));
   if (source == "fashion_mnist") return load_idx_dir(kFashionMnistDir, split);
   if (fs::is_directory(source)) return load_idx_dir(source, split);
-  return load_csv(source, elements(info.input_dims, info.input_rank),
-                  info.classes > 0 ? 1 : elements(info.target_dims, info.target_rank), info.classes > 0);
+  const int64_t target_width =
+      info.target_is_input ? 0 : info.classes > 0 ? 1 : elements(info.target_dims, info.target_rank);
+  return load_csv(source, elements(info.input_dims, info.input_rank), target_width, info.classes > 0);
+}
+
+}  // namespace
+
+// A data source: builtin.NAME, fashion_mnist, a directory of IDX files, or a
+// CSV file. An autoencoder's (target x) targets are its inputs as read; a
+// set's class labels stay, for --classes.
+Dataset load_source(const ModelInfo& info, const std::string& source, const std::string& split) {
+  Dataset d = read_source(info, source, split);
+  if (info.target_is_input) {
+    d.class_targets = false;
+    d.target_width = d.sample_size();
+    d.targets = d.inputs;
+  }
+  return d;
 }
 
 bool has_test_split(const std::string& source) { return source == "fashion_mnist" || fs::is_directory(source); }
 
 Dataset filtered(const ModelInfo& info, Dataset d, const DataOptions& o) {
   if (!o.classes.empty()) {
-    if (!d.class_targets) throw DataError("--classes needs class labels; " + d.source + " has value targets");
-    check_labels(d, info.classes);  // before a label indexes `keep`
-    std::vector<bool> keep = parse_classes(o.classes, info.classes);
+    if (d.labels.empty()) throw DataError("--classes needs class labels; " + d.source + " has value targets");
+    // An autoencoder's data keeps its labels without the model knowing them.
+    const int64_t classes = info.target_is_input ? 1 + *std::max_element(d.labels.begin(), d.labels.end())
+                                                 : info.classes;
+    if (!info.target_is_input) check_labels(d, classes);  // before a label indexes `keep`
+    std::vector<bool> keep = parse_classes(o.classes, classes);
     std::vector<int64_t> index;
     for (int64_t s = 0; s < d.count; ++s)
       if (keep[size_t(d.labels[size_t(s)])]) index.push_back(s);

@@ -367,8 +367,8 @@ Dataset subset(const Dataset& d, const std::vector<int64_t>& index, const std::s
     for (int64_t i : index) {
         out.inputs.insert(out.inputs.end(), d.inputs.begin() + i * n, d.inputs.begin() + (i + 1) * n);
         if (!d.lines.empty()) out.lines.push_back(d.lines[static_cast<size_t>(i)]);
-        if (d.class_targets) out.labels.push_back(d.labels[static_cast<size_t>(i)]);
-        else out.targets.insert(out.targets.end(), d.targets.begin() + i * d.target_width,
+        if (!d.labels.empty()) out.labels.push_back(d.labels[static_cast<size_t>(i)]);
+        if (!d.class_targets) out.targets.insert(out.targets.end(), d.targets.begin() + i * d.target_width,
                                 d.targets.begin() + (i + 1) * d.target_width);
     }
     return out;

@@ -27,7 +27,7 @@ struct Dataset {
     std::vector<int64_t> sample_shape;  // per-sample input shape, e.g. {28,28} or {2}
     std::vector<float> inputs;          // count * product(sample_shape), row-major, sample-major
     bool class_targets = false;         // true: labels[] holds class indices; false: targets[] holds floats
-    std::vector<int32_t> labels;        // size count when class_targets
+    std::vector<int32_t> labels;        // size count when class_targets, or kept beside an autoencoder's targets
     int64_t target_width = 0;           // floats per sample when !class_targets
     std::vector<float> targets;         // count * target_width
     std::vector<int64_t> lines;         // CSV: each sample's line in the file, for messages; else empty

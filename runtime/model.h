@@ -94,6 +94,7 @@ struct ModelInfo {
   int64_t classes;          // > 0: the target is a class index in [0, classes)
   int target_rank;          // f32 targets: their per-sample shape
   int64_t target_dims[4];
+  bool target_is_input;     // `target x` (autoencoders): the targets are the inputs as the data holds them
   int output_rank;          // the prediction's per-sample shape
   int64_t output_dims[4];
   bool output_is_probability;  // the prediction is softmax(logits)

@@ -225,6 +225,7 @@ std::string model_info_source(const ir::Program& p, const std::vector<PipelineIR
     << "  .input_rank = " << x.dims.size() << ", .input_dims = " << dims_init(x.dims) << ",\n"
     << "  .classes = " << p.classes << ",\n"
     << "  .target_rank = " << target_dims.size() << ", .target_dims = " << dims_init(target_dims) << ",\n"
+    << "  .target_is_input = " << (p.target_is_input ? "true" : "false") << ",\n"
     << "  .output_rank = " << output.type.dims.size() << ", .output_dims = " << dims_init(output.type.dims) << ",\n"
     << "  .output_is_probability = " << (output.op == ir::Op::Softmax ? "true" : "false") << ",\n"
     << "  .num_params = " << p.params.size() << ", .params = params,\n"
@@ -288,7 +289,7 @@ std::string header_description(const ir::Program& p) {
   std::ostringstream s;
   s << " * model " << p.name << ": input f32" << shape_text(g.node(p.input).type.dims) << ", target "
     << (p.classes ? "class[" + std::to_string(p.classes) + "]" : "f32" + shape_text(g.node(p.target).type.dims))
-    << ", output f32" << shape_text(g.node(p.output).type.dims)
+    << (p.target_is_input ? " (the input itself: targets may be NULL)" : "") << ", output f32" << shape_text(g.node(p.output).type.dims)
     << (g.node(p.output).op == ir::Op::Softmax ? " (class probabilities)" : "") << "\n";
   s << " * parameters (get_param, set_param):\n";
   for (int id : p.params)

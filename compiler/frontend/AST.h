@@ -46,7 +46,7 @@ struct ModelItem {
   Kind kind;
   SourceLoc loc;
   std::string name;  // Input, Target, Let
-  TensorType type;   // Input, Target
+  TensorType type;   // Input, Target (a Target's elem is empty in `target x`: the input itself)
   ExprPtr value;     // Let, Loss, Output
 };
 

@@ -103,6 +103,7 @@ class ModelBuilder {
   int loss_output_ = -1;
   int dropout_seed_ = -1;
   bool input_declared_ = false;
+  bool target_failed_ = false;  // a target declared with an error: its uses stay silent
   int compile_cost_ = 0;  // of the layers made so far, for kMaxCompileCost
   std::map<std::string, SourceLoc> layer_names_;  // parameter name prefixes in use
 };

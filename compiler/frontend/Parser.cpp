@@ -205,7 +205,8 @@ class AstBuilder {
         it.kind = ast::ModelItem::Kind::Input, it.name = c->name->getText(), it.type = tensor_type(c->tensorType());
         it.loc = loc(c->name);
       } else if (auto* c = dynamic_cast<NncParser::TargetDeclContext*>(item)) {
-        it.kind = ast::ModelItem::Kind::Target, it.name = c->name->getText(), it.type = tensor_type(c->tensorType());
+        it.kind = ast::ModelItem::Kind::Target, it.name = c->name->getText();
+        if (c->tensorType()) it.type = tensor_type(c->tensorType());  // none: target x, the input itself
         it.loc = loc(c->name);
       } else if (auto* c = dynamic_cast<NncParser::LetDeclContext*>(item)) {
         it.kind = ast::ModelItem::Kind::Let, it.name = c->name->getText(), it.value = expr(c->expr());

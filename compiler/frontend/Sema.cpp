@@ -120,6 +120,19 @@ void ModelBuilder::declare_target(const ast::ModelItem& item, Scope& scope) {
     diags_.error(item.loc, "a model has one target; '" + item.name + "' is the second");
     return;
   }
+  if (item.type.elem.empty()) {  // target x: the input itself, as an autoencoder's
+    const auto bound = scope.values.find(item.name);
+    if (p_.input < 0 || bound == scope.values.end() || bound->second != p_.input) {
+      diags_.error(item.loc, "target '" + item.name + "' has no type: give it one (target " + item.name +
+                                 ": f32[n]), or name the model's input after it to train on the input itself "
+                                 "(target x, as an autoencoder does)");
+      target_failed_ = true;
+      return;
+    }
+    p_.target = p_.graph.add_leaf(Op::Target, p_.graph.node(p_.input).type, "target", item.loc);
+    p_.target_is_input = true;  // its name is the input's, bound to the input; the node has its own
+    return;
+  }
   auto type = tensor_type(item.type, true);
   if (!type) {
     bind(scope, item.name, -1, item.loc);  // uses stay silent
@@ -399,8 +412,13 @@ void ModelBuilder::build_loss(const ast::ModelItem& item, Scope& scope) {
     diags_.warning(e.items[0]->loc, "cross_entropy applies softmax to its logits itself; '" + e.items[0]->text +
                                         "' ends in softmax, so it is applied twice and training learns slowly: "
                                         "give cross_entropy the values before softmax");
+  if (p_.target_is_input && t == p_.input) t = p_.target;  // the input as it was read, before any noise
+  if (t != p_.target && target_failed_) return;
   if (t != p_.target) {
-    diags_.error(e.items[1]->loc, "the second operand of " + e.text + " must be the model's target");
+    const std::string input = t == p_.input ? p_.graph.node(p_.input).name : "";
+    diags_.error(e.items[1]->loc, "the second operand of " + e.text + " must be the model's target" +
+                                      (input.empty() ? "" : "; to train on the input itself, as an autoencoder "
+                                                            "does, declare it the target: target " + input));
     return;
   }
   bool classes = p_.classes > 0;

@@ -35,6 +35,7 @@ void print(std::ostream& out, const Program& p) {
     out << "  " << role << ":";
     for (size_t i = 0; i < count; ++i) out << " %" << ids[i];
     if (std::string(role) == "target" && p.classes) out << " classes=" << p.classes;
+    if (std::string(role) == "target" && p.target_is_input) out << " (the input)";
     out << "\n";
   });
   out << "}\n";

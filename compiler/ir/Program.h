@@ -46,6 +46,7 @@ struct Program {
   int input = -1;           // x
   int target = -1;          // t
   int64_t classes = 0;      // > 0 when the target is class[classes]
+  bool target_is_input = false;  // `target x`: an autoencoder's; the data's inputs are its targets
   int loss = -1;            // scalar
   int output = -1;          // the model's prediction (softmax applied for cross_entropy)
   std::vector<int> params;
