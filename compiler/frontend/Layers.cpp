@@ -344,6 +344,28 @@ int dropout(ModelBuilder& b, const LayerCall& c) {
   return b.add(Op::Dropout, {v, b.dropout_seed(stage.loc)}, stage.loc, "dropout", {int64_t(std::llround(p->second.number * 1e6))});
 }
 
+// mask(p) and noise(std): a denoising autoencoder's corruption of its input
+// (OpTable.cpp says when they act). The salt, the layer's source position,
+// draws two such layers apart.
+int corruption(ModelBuilder& b, const LayerCall& c, Op op, const std::string& name, double most, const char* how) {
+  const Const* arg = required_arg(b, c, name == "mask" ? "p" : "std", how);
+  if (!arg) return -1;
+  if (arg->kind != Const::Kind::Number || arg->number < 0 || arg->number >= most) {
+    b.diags().error(arg->loc, how);
+    return -1;
+  }
+  const int64_t salt = int64_t(c.stage.loc.line) * 1000 + c.stage.loc.col;
+  return b.add(op, {c.input, b.dropout_seed(c.stage.loc)}, c.stage.loc, name,
+               {int64_t(std::llround(arg->number * 1e6)), salt});
+}
+int mask(ModelBuilder& b, const LayerCall& c) {
+  return corruption(b, c, Op::Mask, "mask", 1, "mask needs a probability in [0, 1) of zeroing each value: mask(0.3)");
+}
+int noise(ModelBuilder& b, const LayerCall& c) {
+  return corruption(b, c, Op::Noise, "noise", 1000,
+                    "noise needs a standard deviation in [0, 1000) of the Gaussian noise it adds: noise(0.3)");
+}
+
 // An activation: its op applied to the input; linear is the identity (a
 // linear neuron's output).
 template <Op op>
@@ -376,6 +398,8 @@ const std::vector<LayerDef>& layers() {
       {"flatten", {},                                                                                     false, 1,   flatten},
       {"reshape", {"shape"},                                                                              false, 1,   reshape},
       {"dropout", {"p"},                                                                                  false, 1,   dropout},
+      {"mask",    {"p"},                                                                                  false, 1,   mask},
+      {"noise",   {"std"},                                                                                false, 1,   noise},
   };
   return table;
 }

@@ -68,7 +68,7 @@ class ModelBuilder {
   // Names key the weights file, so two layers may not share one.
   std::optional<std::string> layer_name(Scope& scope, const std::string& kind,
                                         const std::map<std::string, Const>& args, const SourceLoc& loc);
-  // The Hyper node every dropout reads, made by the first.
+  // The Hyper node every dropout, mask and noise reads, made by the first.
   int dropout_seed(const SourceLoc& loc);
 
  private:

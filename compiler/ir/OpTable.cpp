@@ -787,30 +787,70 @@ Type dropout_shape(const Types& in, const Attrs& attrs) {
 std::vector<int> dropout_grad(Graph& g, const Node& n, int dy) {
   return {g.add(Op::DropoutGrad, {dy, n.inputs[1]}, n.loc, n.attrs), -1};
 }
-// x * (kept ? 1 / (1 - p) : 0) at every position of x.
-Expr dropout_mask(const LowerArgs& a, const Expr& x) {
-  const double p = double(a.node.attrs[0]) / 1e6;
+// A uniform number in [0, 1) for each position of the value, from the step's
+// seed (a run-time scalar; 0 outside train_step) and a salt that tells
+// layers apart: the top 24 bits of a 32-bit integer hash (the finaliser of
+// MurmurHash3) of the position, the seed and the salt. The gradient
+// recomputes the same numbers instead of storing them.
+Expr uniform_at(const LowerArgs& a, uint32_t salt) {
   Expr index = 0, stride = 1;  // the value's row-major offset in the batch
   const Type& t = *a.in_types[0];
   for (size_t k = 0; k < a.vars.size(); ++k) {
     index = index + a.vars[k] * stride;
     stride = stride * (k < t.dims.size() ? Expr(int(t.dims[t.dims.size() - 1 - k])) : a.batch);
   }
-  // A 32-bit integer hash (the finaliser of MurmurHash3) of the offset and
-  // the seed; its top 24 bits are a uniform number in [0, 1).
   using Halide::UInt;
   Expr h = Halide::cast(UInt(32), index) * Expr(uint32_t(0x9E3779B1u)) ^
            Halide::cast(UInt(32), a.in[1]()) * Expr(uint32_t(0x85EBCA6Bu));
+  if (salt) h = h ^ Expr(uint32_t(salt * 0xC2B2AE35u));
   h = h ^ (h >> 16);
   h = h * Expr(uint32_t(0x7FEB352Du));
   h = h ^ (h >> 15);
   h = h * Expr(uint32_t(0x846CA68Bu));
   h = h ^ (h >> 16);
-  Expr uniform = Halide::cast<float>(h >> 8) * (1.0f / 16777216.0f);
-  return Halide::select(uniform >= float(p), x * float(1.0 / (1.0 - p)), 0.0f);
+  return Halide::cast<float>(h >> 8) * (1.0f / 16777216.0f);
+}
+
+// x * (kept ? 1 / (1 - p) : 0) at every position of x.
+Expr dropout_mask(const LowerArgs& a, const Expr& x) {
+  const double p = double(a.node.attrs[0]) / 1e6;
+  return Halide::select(uniform_at(a, 0) >= float(p), x * float(1.0 / (1.0 - p)), 0.0f);
 }
 Lowered dropout_lower(const LowerArgs& a) { return define(a, a.training ? dropout_mask(a, in_at(a, 0)) : in_at(a, 0)); }
 Lowered dropout_grad_lower(const LowerArgs& a) { return define(a, dropout_mask(a, in_at(a, 0))); }
+
+// mask(x, seed) and noise(x, seed): a denoising autoencoder's corruption of
+// its input. attrs: p (mask) or the standard deviation (noise) in
+// millionths, and a salt (the layer's source position), so two layers draw
+// apart. mask zeroes each value with probability p and keeps the others as
+// they are (the network learns to fill in what is missing); noise adds
+// std * z, z standard normal. Identities where LowerArgs::corrupting is off.
+Type corruption_shape(const Types& in, const Attrs& attrs) {
+  if (!is_run_time_scalar(*in[1])) fail("a corruption's seed must be a run-time scalar f64[], got " + in[1]->str());
+  if (attrs.size() != 2 || attrs[0] < 0) fail("a corruption needs a rate or a deviation and a salt");
+  return *in[0];
+}
+// With its seed fixed, mask is linear in x: its gradient is the same mask.
+std::vector<int> mask_grad(Graph& g, const Node& n, int dy) {
+  return {g.add(Op::Mask, {dy, n.inputs[1]}, n.loc, n.attrs), -1};
+}
+Lowered mask_lower(const LowerArgs& a) {
+  const Expr x = in_at(a, 0);
+  const float p = float(double(a.node.attrs[0]) / 1e6);
+  return define(a, a.corrupting ? Halide::select(uniform_at(a, uint32_t(a.node.attrs[1])) >= p, x, 0.0f) : x);
+}
+// Added noise does not depend on x: the gradient passes unchanged.
+std::vector<int> noise_grad(Graph&, const Node&, int dy) { return {dy, -1}; }
+// z by the Box-Muller transform of two uniform numbers (salts s and s + 1).
+Lowered noise_lower(const LowerArgs& a) {
+  const Expr x = in_at(a, 0);
+  if (!a.corrupting) return define(a, x);
+  const float deviation = float(double(a.node.attrs[0]) / 1e6);
+  const uint32_t salt = uint32_t(a.node.attrs[1]);
+  const Expr radius = Halide::sqrt(-2.0f * Halide::log(1.0f - uniform_at(a, salt)));  // 1 - u lies in (0, 1]
+  const Expr z = radius * Halide::cos(6.28318531f * uniform_at(a, salt + 1));
+  return define(a, x + deviation * z);
+}
 
 // scale(x, s) = x * s, s a scalar (a run-time hyperparameter)
 Type scale_shape(const Types& in, const Attrs&) {
@@ -898,6 +938,8 @@ const OpDef& op_def(Op op) {
       {Op::BinaryCrossEntropyGrad, {"binary_cross_entropy_grad", 2, S::Elementwise, squared_error_grad_shape, nullptr,                   binary_cross_entropy_grad_lower}},
       {Op::Dropout,     {"dropout",            2, S::Elementwise, dropout_shape,            dropout_grad,        dropout_lower}},
       {Op::DropoutGrad, {"dropout_grad",       2, S::Elementwise, dropout_shape,            nullptr,             dropout_grad_lower}},
+      {Op::Mask,        {"mask",               2, S::Elementwise, corruption_shape,         mask_grad,           mask_lower}},
+      {Op::Noise,       {"noise",              2, S::Elementwise, corruption_shape,         noise_grad,          noise_lower}},
       {Op::Scale,       {"scale",              2, S::Elementwise, scale_shape,              scale_grad,          scale_lower}},
       {Op::Sign,        {"sign",               1, S::Elementwise, same_as_first,            nullptr,             sign_lower}},
       {Op::RootDiv,     {"root_div",           3, S::Elementwise, root_div_shape,           nullptr,             root_div_lower}},

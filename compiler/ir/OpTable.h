@@ -49,6 +49,10 @@ struct LowerArgs {
   const std::vector<Halide::Var>& vars;
   Halide::Expr batch;  // Int(32)
   bool training = true;  // false in predict and evaluate: dropout passes values through
+  // mask and noise corrupt in train_step, and in evaluate where the target is
+  // the input itself: an autoencoder's loss is that of rebuilding the clean
+  // input from a corrupted one. Never in predict.
+  bool corrupting = true;
 };
 
 // Where a helper Func of a lowering rule is computed. The rule says what the

@@ -428,14 +428,16 @@ TEST(OpForward, BinaryCrossEntropyGrad) {
   expect_near_all(net.eval(g), want);
 }
 
-// dropout's mask, written out from its definition in OpTable.cpp: the
-// MurmurHash3 finaliser of (offset * 0x9E3779B1) ^ (seed * 0x85EBCA6B), top 24
-// bits as a uniform number; kept where it is >= p.
-bool dropout_keeps(uint32_t offset, uint32_t seed, double p) {
-  uint32_t h = (offset * 0x9E3779B1u) ^ (seed * 0x85EBCA6Bu);
+// The random layers' uniform numbers, written out from their definition in
+// OpTable.cpp: the MurmurHash3 finaliser of (offset * 0x9E3779B1) ^ (seed *
+// 0x85EBCA6B) ^ (salt * 0xC2B2AE35), top 24 bits. Dropout's salt is 0; it
+// keeps a value where the number is >= p.
+double uniform_at(uint32_t offset, uint32_t seed, uint32_t salt) {
+  uint32_t h = (offset * 0x9E3779B1u) ^ (seed * 0x85EBCA6Bu) ^ (salt * 0xC2B2AE35u);
   h ^= h >> 16, h *= 0x7FEB352Du, h ^= h >> 15, h *= 0x846CA68Bu, h ^= h >> 16;
-  return double(h >> 8) / 16777216.0 >= p;
+  return double(h >> 8) / 16777216.0;
 }
+bool dropout_keeps(uint32_t offset, uint32_t seed, double p) { return uniform_at(offset, seed, 0) >= p; }
 
 constexpr int64_t kDropoutPerMillion = 300000;  // p = 0.3
 
@@ -465,6 +467,49 @@ TEST(OpForward, DropoutGradUsesTheSameMask) {
   std::vector<double> want(dy.size());
   for (size_t e = 0; e < dy.size(); ++e) want[e] = dropout_keeps(uint32_t(e), seed, 0.3) ? double(dy[e]) / 0.7 : 0.0;
   expect_near_all(net.eval(g), want);
+}
+
+// mask zeroes with probability p and leaves the rest as they are; two salts
+// (two layers) draw different masks.
+TEST(OpForward, MaskZeroesWithoutScaling) {
+  Net net(64);
+  Values x = random_values(64 * kOut, 35);
+  const uint32_t seed = 1234, salt = 5007;
+  int y = net.add(Op::Mask, {net.input({kOut}, x), net.hyper("dropout_seed", float(seed))}, {300000, salt});
+  std::vector<double> want(x.size());
+  int64_t zeroed = 0, differs_from_salt_1 = 0;
+  for (size_t e = 0; e < x.size(); ++e) {
+    const bool keep = uniform_at(uint32_t(e), seed, salt) >= 0.3;
+    want[e] = keep ? double(x[e]) : 0.0;
+    zeroed += !keep;
+    differs_from_salt_1 += keep != (uniform_at(uint32_t(e), seed, 1) >= 0.3);
+  }
+  expect_near_all(net.eval(y), want);
+  EXPECT_NEAR(double(zeroed) / double(x.size()), 0.3, 0.1);
+  EXPECT_GT(differs_from_salt_1, 0);
+}
+
+// noise adds std * z, z standard normal by Box-Muller from the uniform
+// numbers of salts s and s + 1; over many values z has mean 0 and variance 1.
+TEST(OpForward, NoiseAddsGaussianNoise) {
+  Net net(256);
+  Values x = random_values(256 * kOut, 36);
+  const uint32_t seed = 99, salt = 12003;
+  int y = net.add(Op::Noise, {net.input({kOut}, x), net.hyper("dropout_seed", float(seed))}, {500000, salt});
+  Values out = net.eval(y);
+  std::vector<double> want(x.size());
+  double sum = 0, squares = 0;
+  for (size_t e = 0; e < x.size(); ++e) {
+    const double z = std::sqrt(-2 * std::log(1 - uniform_at(uint32_t(e), seed, salt))) *
+                     std::cos(2 * M_PI * uniform_at(uint32_t(e), seed, salt + 1));
+    want[e] = double(x[e]) + 0.5 * z;
+    const double drawn = (double(out[e]) - double(x[e])) / 0.5;
+    sum += drawn, squares += drawn * drawn;
+  }
+  expect_near_all(out, want);
+  const double n = double(x.size()), mean = sum / n;
+  EXPECT_NEAR(mean, 0.0, 0.1);
+  EXPECT_NEAR(squares / n - mean * mean, 1.0, 0.15);
 }
 
 TEST(OpForward, Scale) {
@@ -897,7 +942,7 @@ const std::set<Op> kTestedOps = {
     Op::Sub,     Op::Mul,              Op::Neg,              Op::Step,         Op::Sigmoid,          Op::SigmoidGrad,
     Op::Tanh,    Op::TanhGrad,         Op::Relu,             Op::ReluGrad,     Op::Softmax,          Op::SoftmaxGrad,
     Op::SquaredError, Op::SquaredErrorGrad, Op::CrossEntropy, Op::CrossEntropyGrad, Op::MeanSquaredError,
-    Op::MeanSquaredErrorGrad, Op::BinaryCrossEntropy, Op::BinaryCrossEntropyGrad, Op::Dropout, Op::DropoutGrad,
+    Op::MeanSquaredErrorGrad, Op::BinaryCrossEntropy, Op::BinaryCrossEntropyGrad, Op::Dropout, Op::DropoutGrad, Op::Mask, Op::Noise,
     Op::Scale, Op::Sign, Op::RootDiv, Op::OneMinus, Op::Reciprocal, Op::Pow,
     Op::Conv,    Op::ConvGradInput,    Op::ConvGradWeight,   Op::MaxPool,      Op::MaxPoolGrad,      Op::AvgPool,
     Op::AvgPoolGrad, Op::Upsample, Op::UpsampleGrad, Op::Reshape,
@@ -1045,6 +1090,21 @@ TEST(OpGradient, Dropout) {
   Net net(16);
   int y = net.add(Op::Dropout, {net.input({kOut}, random_values(16 * kOut, 58)), net.hyper("dropout_seed", 99.0f)},
                   {kDropoutPerMillion});
+  check_gradient(net, y, {0});
+}
+
+// With the seed fixed, mask is linear in x and noise a shift of x.
+TEST(OpGradient, Mask) {
+  Net net(16);
+  int y = net.add(Op::Mask, {net.input({kOut}, random_values(16 * kOut, 60)), net.hyper("dropout_seed", 99.0f)},
+                  {300000, 4002});
+  check_gradient(net, y, {0});
+}
+
+TEST(OpGradient, Noise) {
+  Net net(16);
+  int y = net.add(Op::Noise, {net.input({kOut}, random_values(16 * kOut, 61)), net.hyper("dropout_seed", 99.0f)},
+                  {200000, 4002});
   check_gradient(net, y, {0});
 }
 

@@ -18,8 +18,9 @@
 //                  bias_grad, softmax + mean_squared_error
 //   Cnn1D          the same over 1-D signals, maxpool with overlapping windows,
 //                  strided conv_grad_input, binary_cross_entropy
-//   Dropout        dropout (a fixed seed: the masked function is
-//                  differentiable) and scale, squared_error
+//   RandomLayers   dropout, mask and noise (a fixed seed: the function is
+//                  differentiable) and scale, squared_error; mask and noise
+//                  also in evaluate where the target is the input
 //   Step           step's straight-through gradient, in closed form
 // and a last test checks that together they hold every op with a gradient
 // rule and every schedule kind.
@@ -512,17 +513,18 @@ TEST_P(ScheduledGradients, Cnn1D) {
   expect_gradients_match_finite_differences(m, {1e-3f, 1e-4});
 }
 
-// ---- dropout and scale ---------------------------------------------------------------------
+// ---- dropout, mask, noise and scale -------------------------------------------------------
 
-// x [B, 6] -> dense(12) -> tanh -> scale(0.8) -> dropout(0.3) -> dense(3),
-// squared error. The mask is a hash of the position and the step's seed, so
-// with the seed fixed the train_step's loss is a smooth function of the
-// params, and its gradient must use the same mask: the differences are of
-// train_step's loss (evaluate has no dropout).
-struct DropoutAndScale {
+// x [B, 6] -> dense(12) -> tanh -> scale(0.8) -> dropout(0.3) -> mask(0.2)
+// -> noise(0.1) -> dense(3), squared error. The random numbers are a hash of
+// the position and the step's seed, so with the seed fixed the train_step's
+// loss is a smooth function of the params, and its gradient must use the
+// same numbers: the differences are of train_step's loss (evaluate has no
+// dropout, and this model's target is not its input: no mask or noise).
+struct RandomLayersAndScale {
   static constexpr int batch = 16;
   ScheduledModel m;
-  DropoutAndScale() {
+  RandomLayersAndScale() {
     int x = m.input({6});
     int w1 = m.param("dense0.weight", {6, 12}, random_values(72, 501, -0.5f, 0.5f));
     int b1 = m.param("dense0.bias", {12}, random_values(12, 502, -0.2f, 0.2f));
@@ -530,15 +532,17 @@ struct DropoutAndScale {
     int b2 = m.param("dense1.bias", {3}, random_values(3, 504, -0.2f, 0.2f));
     int h = m.add(Op::Tanh, {m.add(Op::BiasAdd, {m.add(Op::MatMul, {x, w1}), b1})});
     int scaled = m.add(Op::Scale, {h, m.hyper_leaf("factor", 0.8f)});
-    int dropped = m.add(Op::Dropout, {scaled, m.hyper_leaf("dropout_seed", 7.0f)}, {300000});
-    int y = m.add(Op::BiasAdd, {m.add(Op::MatMul, {dropped, w2}), b2});
+    int seed = m.hyper_leaf("dropout_seed", 7.0f);
+    int dropped = m.add(Op::Dropout, {scaled, seed}, {300000});
+    int noisy = m.add(Op::Noise, {m.add(Op::Mask, {dropped, seed}, {200000, 3001}), seed}, {100000, 3002});
+    int y = m.add(Op::BiasAdd, {m.add(Op::MatMul, {noisy, w2}), b2});
     m.p.output = y;
     m.p.loss = m.add(Op::SquaredError, {y, m.target({3})});
   }
 };
 
-TEST_P(ScheduledGradients, DropoutAndScale) {
-  DropoutAndScale net;
+TEST_P(ScheduledGradients, RandomLayersAndScale) {
+  RandomLayersAndScale net;
   ScheduledModel& m = net.m;
   const int batch = net.batch;
   m.compile();
@@ -552,6 +556,34 @@ TEST_P(ScheduledGradients, DropoutAndScale) {
   EXPECT_NE(m.run("train_step").loss, with_seed_7);
   m.hyper["dropout_seed"] = 7.0f;
   expect_gradients_match_finite_differences(m, {1e-3f, 1e-4, 1e-2, "train_step"});
+}
+
+// mask and noise corrupt in evaluate only where the target is the input (an
+// autoencoder's loss is that of rebuilding the clean input), never in
+// predict: x [B, 4] -> mask(0.5) -> noise(0.3) -> dense(4), mse against x.
+TEST_P(ScheduledGradients, CorruptionInEvaluateOnlyForAutoencoders) {
+  std::map<bool, ScheduledModel::Result> evaluate, predict;
+  for (bool autoencoder : {false, true}) {
+    ScheduledModel m;
+    int x = m.input({4});
+    int seed = m.hyper_leaf("dropout_seed", 7.0f);
+    int w = m.param("dense0.weight", {4, 4}, random_values(16, 507, -0.5f, 0.5f));
+    int corrupted = m.add(Op::Noise, {m.add(Op::Mask, {x, seed}, {500000, 11}), seed}, {300000, 12});
+    m.p.output = m.add(Op::MatMul, {corrupted, w});
+    m.p.loss = m.add(Op::MeanSquaredError, {m.p.output, m.target({4})});
+    m.p.target_is_input = autoencoder;
+    m.compile();
+    m.batch = 8;
+    m.x = random_values(size_t(m.batch) * 4, 508, -1, 1);
+    m.t = m.x;
+    evaluate[autoencoder] = m.run("evaluate");
+    predict[autoencoder] = m.run("predict");
+  }
+  // Without corruption, evaluate's output is predict's.
+  EXPECT_EQ(evaluate[false].output, predict[false].output);
+  EXPECT_EQ(predict[true].output, predict[false].output);
+  EXPECT_NE(evaluate[true].output, predict[true].output);
+  EXPECT_NE(evaluate[true].loss, evaluate[false].loss);
 }
 
 // ---- step ---------------------------------------------------------------------------------
@@ -606,11 +638,11 @@ TEST_P(ScheduledGradients, ModelsCoverEveryDifferentiableOpAndScheduleKind) {
   Mlp mlp;
   Cnn2D cnn2d;
   Cnn1D cnn1d;
-  DropoutAndScale dropout;
+  RandomLayersAndScale random;
   StepModel step;
   std::set<Op> forward;
   std::set<Schedule> kinds;
-  for (ScheduledModel* m : {&mlp.m, &cnn2d.m, &cnn1d.m, &dropout.m, &step.m}) {
+  for (ScheduledModel* m : {&mlp.m, &cnn2d.m, &cnn1d.m, &random.m, &step.m}) {
     for (const nnc::ir::Node& n : m->p.graph.nodes()) forward.insert(n.op);
     nnc::passes::differentiate(m->p);
     for (const nnc::ir::Node& n : m->p.graph.nodes()) kinds.insert(nnc::ir::op_def(n.op).schedule);

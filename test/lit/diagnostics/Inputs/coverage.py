@@ -60,6 +60,8 @@ INTERNAL = {
     "cross_entropy needs flat logits f32[B, classes], got ": "Sema checks the logits first ('cross_entropy: logits ... do not match')",
     "dropout's seed must be a run-time scalar f64[], got ": "the seed is built by the compiler",
     "dropout needs a probability in [0, 1)": "Sema checks p first ('dropout needs a probability in [0, 1) of dropping each value')",
+    "a corruption's seed must be a run-time scalar f64[], got ": "the seed is built by the compiler",
+    "a corruption needs a rate or a deviation and a salt": "Sema checks the rate first and adds the salt itself",
     "scale's factor must be a run-time scalar f64[], got ": "built by the optimizer pass only",
     "root_div's operands differ: ": "built by the optimizer pass only",
     "root_div's epsilon must be a run-time scalar f64[], got ": "built by the optimizer pass only",
