@@ -154,7 +154,8 @@ PipelineIR lower_pipeline(const ir::Program& p, const std::string& name, const H
     std::vector<const ir::Type*> in_types;
     for (int id : n.inputs) in.push_back(funcs.at(id).value), in_types.push_back(&g.node(id).type);
     const bool corrupting = name == "train_step" || (name == "evaluate" && p.target_is_input);
-    funcs[n.id] = def.lower(ir::LowerArgs{n, in, in_types, v, batch, name == "train_step", corrupting});
+    funcs[n.id] = def.lower(ir::LowerArgs{n, in, in_types, v, batch, name == "train_step", corrupting,
+                                          name == "train_step" || name == "evaluate"});
     vars[n.id] = v;
     order.push_back(n.id);
   }

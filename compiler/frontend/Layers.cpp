@@ -421,6 +421,21 @@ const std::vector<LossDef>& losses() {
   return table;
 }
 
+const std::vector<PenaltyDef>& penalties() {
+  static const std::vector<PenaltyDef> table = {
+      // name          op                values weight argument usage
+      {"l1_activity", Op::L1Activity, 1,     true,            "l1_activity(h, weight)"},
+      {"kl_normal",   Op::KlNormal,   2,     false,           "kl_normal(mu, logvar)"},
+  };
+  return table;
+}
+
+const PenaltyDef* find_penalty(const std::string& name) {
+  for (const PenaltyDef& p : penalties())
+    if (name == p.name) return &p;
+  return nullptr;
+}
+
 const LossDef* find_loss(const std::string& name) {
   for (const LossDef& l : losses())
     if (name == l.name) return &l;

@@ -47,9 +47,21 @@ struct LossDef {
   bool classes;  // needs a class target (target t: class[n]) rather than an f32 one
 };
 
+// A loss's penalty term (a loss is a sum of terms: one loss above, any
+// number of penalties, each maybe weighted: mse(y, x) + 0.5 * kl_normal(mu, logvar)).
+struct PenaltyDef {
+  const char* name;
+  ir::Op op;
+  int values;               // value operands
+  bool weight_argument;     // a number after the values: l1_activity(h, 1e-4)
+  const char* usage;        // for messages
+};
+
 const std::vector<LayerDef>& layers();
 const LayerDef* find_layer(const std::string& name);
 const std::vector<LossDef>& losses();
 const LossDef* find_loss(const std::string& name);
+const std::vector<PenaltyDef>& penalties();
+const PenaltyDef* find_penalty(const std::string& name);
 
 }  // namespace nnc::sema

@@ -24,6 +24,7 @@ struct TrainSettingDef;  // runtime/train_settings.h
 namespace nnc::sema {
 
 struct LayerDef;   // Layers.h
+struct PenaltyDef;
 struct LayerCall;
 
 // Names visible while building: values, and a block's configuration.
@@ -88,6 +89,9 @@ class ModelBuilder {
   int expand_block(const ast::Block& block, int v, const ast::Expr& stage, const std::vector<Const>& args,
                    const std::vector<std::string>& names, Scope& outer);
   void build_loss(const ast::ModelItem& item, Scope& scope);
+  int loss_of_target(const ast::Expr& e, Scope& scope);  // mse(y, t): the term that compares with the target
+  int penalty(const PenaltyDef& def, const ast::Expr& e, double weight, Scope& scope);
+  int sample_normal(const ast::Expr& e, Scope& scope);
   Const constant(const ast::Expr& e, const Scope& scope) { return sema::constant(e, scope.consts, diags_); }
 
   // -- TrainSection.cpp ------------------------------------------------------------------------

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <map>
 
 #include "compiler/frontend/Layers.h"
@@ -226,8 +227,14 @@ int ModelBuilder::value(const Expr& e, Scope& scope) {
         int v = value(*e.items[0], scope);
         return v < 0 ? -1 : build_layer(*layer, LayerCall{v, e, {}, false, scope});
       }
+      if (e.text == "sample_normal") return sample_normal(e, scope);
       if (find_loss(e.text)) {
         diags_.error(e.loc, "'" + e.text + "' is a loss; use it in a loss statement: loss " + e.text + "(y, t)");
+        return -1;
+      }
+      if (const PenaltyDef* def = find_penalty(e.text)) {
+        diags_.error(e.loc, "'" + e.text + "' is a term of a loss; add it to the loss statement: loss mse(y, t) + " +
+                                def->usage);
         return -1;
       }
       diags_.error(e.loc, is_layer(e.text) ? "layer '" + e.text + "' needs an input: x -> " + e.text + "(...)"
@@ -389,10 +396,69 @@ int ModelBuilder::expand_block(const ast::Block& block, int v, const Expr& stage
 
 // -- the loss --------------------------------------------------------------------
 
+namespace {
+
+// The terms of a sum, left to right: a + b + c.
+void collect_terms(const Expr& e, std::vector<const Expr*>& terms) {
+  if (e.kind == Expr::Kind::Binary && e.op == '+') {
+    collect_terms(*e.items[0], terms);
+    collect_terms(*e.items[1], terms);
+  } else {
+    terms.push_back(&e);
+  }
+}
+
+// Whether e is arithmetic on numbers and named constants: 1 / 784.
+bool is_number_expr(const Expr& e, const std::map<std::string, Const>& consts) {
+  switch (e.kind) {
+    case Expr::Kind::Number: return true;
+    case Expr::Kind::Negate: return is_number_expr(*e.items[0], consts);
+    case Expr::Kind::Binary: return is_number_expr(*e.items[0], consts) && is_number_expr(*e.items[1], consts);
+    case Expr::Kind::Name: {
+      auto it = consts.find(e.text);
+      return it != consts.end() && it->second.kind == Const::Kind::Number;
+    }
+    default: return false;
+  }
+}
+
+// A term's call and the expression of its weight: 0.5 * kl_normal(mu,
+// logvar), (1 / 784) * kl_normal(...), or the call alone (nullptr).
+std::pair<const Expr*, const Expr*> weighed(const Expr& term, const std::map<std::string, Const>& consts) {
+  if (term.kind == Expr::Kind::Binary && term.op == '*' && is_number_expr(*term.items[0], consts))
+    return {term.items[1].get(), term.items[0].get()};
+  return {&term, nullptr};
+}
+
+bool is_call_of(const Expr& e, bool (*known)(const std::string&)) {
+  return e.kind == Expr::Kind::Call && known(e.text);
+}
+bool is_loss_name(const std::string& name) { return find_loss(name) != nullptr; }
+bool is_term_name(const std::string& name) { return find_loss(name) || find_penalty(name); }
+
+// A weight as attrs {m, e}, w = m * 10^e, with the fewest digits that give w
+// (the op table's weight_of reads it back).
+std::vector<int64_t> decimal_attrs(double w) {
+  for (int e = 6; e >= -18; --e) {
+    const double m = std::round(w / std::pow(10.0, e));
+    if (std::abs(m) < 1e12 && std::abs(m * std::pow(10.0, e) - w) <= 1e-12 * std::abs(w)) return {int64_t(m), e};
+  }
+  return {int64_t(std::llround(w * 1e18)), -18};
+}
+
+}  // namespace
+
+// loss TERM + TERM + ...: one loss that compares the output with the target
+// (its output is the model's), and any penalty terms, each maybe weighted.
+// The backward pass starts at every term (Program::loss_terms).
 void ModelBuilder::build_loss(const ast::ModelItem& item, Scope& scope) {
-  const Expr& e = *item.value;
-  const LossDef* loss = e.kind == Expr::Kind::Call ? find_loss(e.text) : nullptr;
-  if (!loss) {
+  std::vector<const Expr*> terms;
+  collect_terms(*item.value, terms);
+  const bool any_known = std::any_of(terms.begin(), terms.end(), [&scope](const Expr* t) {
+    return is_call_of(*weighed(*t, scope.consts).first, is_term_name);
+  });
+  if (!any_known) {  // not a loss at all: the list of losses
+    const Expr& e = *item.value;
     std::string name = e.kind == Expr::Kind::Call || e.kind == Expr::Kind::Name ? e.text : "";
     std::vector<std::string> names;
     std::string listed;
@@ -402,30 +468,122 @@ void ModelBuilder::build_loss(const ast::ModelItem& item, Scope& scope) {
     diags_.error(e.loc, "a loss is " + listed + (name.empty() ? std::string() : did_you_mean(name, names)));
     return;
   }
-  if (e.items.size() != 2) {
-    diags_.error(e.loc, e.text + " takes the output and the target: " + e.text + "(y, t)");
+  int data_term = -1;
+  const Expr* data_expr = nullptr;
+  std::vector<int> penalty_terms;
+  bool failed = false;
+  for (const Expr* term : terms) {
+    const auto [call, weight_expr] = weighed(*term, scope.consts);
+    const std::optional<double> weight =
+        weight_expr ? std::optional<double>(constant(*weight_expr, scope).number) : std::nullopt;
+    if (weight && !(*weight > 0)) {
+      diags_.error(weight_expr->loc, "a term's weight is a positive number: 0.5 * kl_normal(mu, logvar)");
+      failed = true;
+    } else if (is_call_of(*call, is_loss_name)) {
+      if (data_expr) {
+        diags_.error(call->loc, "a loss has one term that compares the output with the target; '" + call->text +
+                                    "' is the second");
+        failed = true;
+      } else if (weight) {
+        diags_.error(term->loc, "weigh the penalty terms, not the loss that compares with the target: " +
+                                    call->text + "(y, t) + 0.5 * kl_normal(mu, logvar)");
+        failed = true;
+      } else {
+        data_expr = call;
+        data_term = loss_of_target(*call, scope);
+        failed = failed || data_term < 0;
+      }
+    } else if (const PenaltyDef* def = call->kind == Expr::Kind::Call ? find_penalty(call->text) : nullptr) {
+      const int id = penalty(*def, *call, weight.value_or(1.0), scope);
+      if (id < 0) failed = true;
+      penalty_terms.push_back(id);
+    } else {
+      std::vector<std::string> names;
+      for (const LossDef& l : losses()) names.push_back(l.name);
+      for (const PenaltyDef& d : penalties()) names.push_back(d.name);
+      const std::string name = call->kind == Expr::Kind::Call || call->kind == Expr::Kind::Name ? call->text : "";
+      diags_.error(term->loc, "a term of a loss is a loss such as mse(y, t), or a penalty: l1_activity(h, weight) "
+                              "or kl_normal(mu, logvar); terms are added with +" +
+                                  (name.empty() ? std::string() : did_you_mean(name, names)));
+      failed = true;
+    }
+  }
+  if (failed) return;
+  if (!data_expr) {
+    diags_.error(item.value->loc, "a loss needs a term that compares the output with the target, such as mse(y, t)");
     return;
   }
+  p_.loss_terms.push_back(data_term);
+  p_.loss = data_term;
+  for (int id : penalty_terms) {
+    p_.loss_terms.push_back(id);
+    p_.loss = add(Op::Add, {p_.loss, id}, item.value->loc, "loss");
+  }
+}
+
+// sample_normal(mu, logvar): a draw from N(mu, exp(logvar)), seeded like dropout.
+int ModelBuilder::sample_normal(const Expr& e, Scope& scope) {
+  if (e.items.size() != 2 || !e.arg_names[0].empty() || !e.arg_names[1].empty()) {
+    diags_.error(e.loc, "sample_normal takes the mean and the log-variance: sample_normal(mu, logvar)");
+    return -1;
+  }
+  const int mu = value(*e.items[0], scope), logvar = value(*e.items[1], scope);
+  if (mu < 0 || logvar < 0) return -1;
+  const int64_t salt = int64_t(e.loc.line) * 1000 + e.loc.col;
+  return add(Op::SampleNormal, {mu, logvar, dropout_seed(e.loc)}, e.loc, "sample_normal", {salt});
+}
+
+// A penalty term: its values, then its own weight where it takes one.
+int ModelBuilder::penalty(const PenaltyDef& def, const Expr& e, double weight, Scope& scope) {
+  const size_t arguments = size_t(def.values) + (def.weight_argument ? 1 : 0);
+  bool named = false;
+  for (const std::string& n : e.arg_names) named = named || !n.empty();
+  if (e.items.size() != arguments || named) {
+    diags_.error(e.loc, std::string(def.name) + " takes its operands in order, unnamed: " + def.usage);
+    return -1;
+  }
+  if (def.weight_argument) {
+    const Const w = constant(*e.items[size_t(def.values)], scope);
+    if (w.kind != Const::Kind::Number || !(w.number >= 0)) {
+      diags_.error(e.items[size_t(def.values)]->loc,
+                   std::string(def.name) + "'s weight is a number of at least 0: " + def.usage);
+      return -1;
+    }
+    weight *= w.number;
+  }
+  std::vector<int> operands;
+  for (int k = 0; k < def.values; ++k) operands.push_back(value(*e.items[size_t(k)], scope));
+  for (int v : operands)
+    if (v < 0) return -1;
+  return add(def.op, operands, e.loc, def.name, decimal_attrs(weight));
+}
+
+int ModelBuilder::loss_of_target(const Expr& e, Scope& scope) {
+  const LossDef* loss = find_loss(e.text);
+  if (e.items.size() != 2) {
+    diags_.error(e.loc, e.text + " takes the output and the target: " + e.text + "(y, t)");
+    return -1;
+  }
   int y = value(*e.items[0], scope), t = value(*e.items[1], scope);
-  if (y < 0 || t < 0) return;
+  if (y < 0 || t < 0) return -1;
   if (loss->op == Op::CrossEntropy && p_.graph.node(y).op == Op::Softmax)
     diags_.warning(e.items[0]->loc, "cross_entropy applies softmax to its logits itself; '" + e.items[0]->text +
                                         "' ends in softmax, so it is applied twice and training learns slowly: "
                                         "give cross_entropy the values before softmax");
   if (p_.target_is_input && t == p_.input) t = p_.target;  // the input as it was read, before any noise
-  if (t != p_.target && target_failed_) return;
+  if (t != p_.target && target_failed_) return -1;
   if (t != p_.target) {
     const std::string input = t == p_.input ? p_.graph.node(p_.input).name : "";
     diags_.error(e.items[1]->loc, "the second operand of " + e.text + " must be the model's target" +
                                       (input.empty() ? "" : "; to train on the input itself, as an autoencoder "
                                                             "does, declare it the target: target " + input));
-    return;
+    return -1;
   }
   bool classes = p_.classes > 0;
   if (loss->classes && !classes) {
     diags_.error(e.items[1]->loc, e.text + " needs a class target (target t: class[n]), got " +
                                       p_.graph.node(t).type.str());
-    return;
+    return -1;
   }
   if (!loss->classes && classes) {
     std::string instead;
@@ -433,16 +591,16 @@ void ModelBuilder::build_loss(const ast::ModelItem& item, Scope& scope) {
       if (l.classes && instead.empty()) instead = l.name;
     diags_.error(e.items[1]->loc, e.text + " needs an f32 target, got class[" + std::to_string(p_.classes) +
                                       "]; use " + instead);
-    return;
+    return -1;
   }
   if (classes && p_.graph.node(y).type != ir::f32({p_.classes}, true)) {
     diags_.error(e.items[0]->loc, e.text + ": logits " + p_.graph.node(y).type.str() + " do not match " +
                                       std::to_string(p_.classes) + " classes (need f32[B, " +
                                       std::to_string(p_.classes) + "])");
-    return;
+    return -1;
   }
-  p_.loss = add(loss->op, {y, t}, e.loc, e.text);
   loss_output_ = y;
+  return add(loss->op, {y, t}, e.loc, e.text);
 }
 
 }  // namespace sema

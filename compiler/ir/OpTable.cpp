@@ -9,6 +9,7 @@
 // course's E = 1/2 sum (t - y)^2.
 #include "compiler/ir/OpTable.h"
 
+#include <cmath>
 #include <map>
 #include <optional>
 
@@ -787,12 +788,12 @@ Type dropout_shape(const Types& in, const Attrs& attrs) {
 std::vector<int> dropout_grad(Graph& g, const Node& n, int dy) {
   return {g.add(Op::DropoutGrad, {dy, n.inputs[1]}, n.loc, n.attrs), -1};
 }
-// A uniform number in [0, 1) for each position of the value, from the step's
-// seed (a run-time scalar; 0 outside train_step) and a salt that tells
-// layers apart: the top 24 bits of a 32-bit integer hash (the finaliser of
+// A uniform number in [0, 1) for each position of the first operand, from
+// the step's seed (the run-time scalar operand `seed`; 0 outside train_step)
+// and a salt that tells layers apart: the top 24 bits of a 32-bit integer hash (the finaliser of
 // MurmurHash3) of the position, the seed and the salt. The gradient
 // recomputes the same numbers instead of storing them.
-Expr uniform_at(const LowerArgs& a, uint32_t salt) {
+Expr uniform_at(const LowerArgs& a, uint32_t salt, size_t seed = 1) {
   Expr index = 0, stride = 1;  // the value's row-major offset in the batch
   const Type& t = *a.in_types[0];
   for (size_t k = 0; k < a.vars.size(); ++k) {
@@ -801,7 +802,7 @@ Expr uniform_at(const LowerArgs& a, uint32_t salt) {
   }
   using Halide::UInt;
   Expr h = Halide::cast(UInt(32), index) * Expr(uint32_t(0x9E3779B1u)) ^
-           Halide::cast(UInt(32), a.in[1]()) * Expr(uint32_t(0x85EBCA6Bu));
+           Halide::cast(UInt(32), a.in[seed]()) * Expr(uint32_t(0x85EBCA6Bu));
   if (salt) h = h ^ Expr(uint32_t(salt * 0xC2B2AE35u));
   h = h ^ (h >> 16);
   h = h * Expr(uint32_t(0x7FEB352Du));
@@ -841,15 +842,108 @@ Lowered mask_lower(const LowerArgs& a) {
 }
 // Added noise does not depend on x: the gradient passes unchanged.
 std::vector<int> noise_grad(Graph&, const Node&, int dy) { return {dy, -1}; }
-// z by the Box-Muller transform of two uniform numbers (salts s and s + 1).
+// A standard normal number for each position of the first operand, by the
+// Box-Muller transform of two uniform numbers (salts s and s + 1).
+Expr normal_at(const LowerArgs& a, uint32_t salt, size_t seed = 1) {
+  const Expr radius = Halide::sqrt(-2.0f * Halide::log(1.0f - uniform_at(a, salt, seed)));  // 1 - u lies in (0, 1]
+  return radius * Halide::cos(6.28318531f * uniform_at(a, salt + 1, seed));
+}
 Lowered noise_lower(const LowerArgs& a) {
   const Expr x = in_at(a, 0);
   if (!a.corrupting) return define(a, x);
   const float deviation = float(double(a.node.attrs[0]) / 1e6);
-  const uint32_t salt = uint32_t(a.node.attrs[1]);
-  const Expr radius = Halide::sqrt(-2.0f * Halide::log(1.0f - uniform_at(a, salt)));  // 1 - u lies in (0, 1]
-  const Expr z = radius * Halide::cos(6.28318531f * uniform_at(a, salt + 1));
-  return define(a, x + deviation * z);
+  return define(a, x + deviation * normal_at(a, uint32_t(a.node.attrs[1])));
+}
+
+// sample_normal(mu, logvar, seed) = mu + exp(logvar / 2) * eps, eps standard
+// normal (the reparameterisation trick: the draw is an input, so the
+// gradient flows to mu and logvar). attrs: the salt. It draws in train_step
+// and evaluate (the evaluation's seed is 0: the same draws each time); in
+// predict it gives mu, the most likely value.
+Type sample_normal_shape(const Types& in, const Attrs& attrs) {
+  require_f32(*in[0], "sample_normal's mean");
+  if (*in[0] != *in[1]) fail("sample_normal's mean " + in[0]->str() + " and log-variance " + in[1]->str() + " differ in shape");
+  if (!is_run_time_scalar(*in[2])) fail("sample_normal's seed must be a run-time scalar f64[], got " + in[2]->str());
+  if (attrs.size() != 1) fail("sample_normal needs a salt");
+  return *in[0];
+}
+std::vector<int> sample_normal_grad(Graph& g, const Node& n, int dy) {
+  return {dy, g.add(Op::SampleNormalGrad, {dy, n.inputs[1], n.inputs[2]}, n.loc, n.attrs), -1};
+}
+Lowered sample_normal_lower(const LowerArgs& a) {
+  if (!a.sampling) return define(a, in_at(a, 0));
+  const Expr eps = normal_at(a, uint32_t(a.node.attrs[0]), 2);
+  return define(a, in_at(a, 0) + Halide::exp(0.5f * in_at(a, 1)) * eps);
+}
+// d/dlogvar = dy * eps * exp(logvar / 2) / 2, eps drawn again.
+Lowered sample_normal_grad_lower(const LowerArgs& a) {
+  const Expr eps = normal_at(a, uint32_t(a.node.attrs[0]), 2);
+  return define(a, in_at(a, 0) * eps * 0.5f * Halide::exp(0.5f * in_at(a, 1)));
+}
+
+// The penalty terms of a loss (a loss is a sum of terms: Sema). Each is a
+// scalar whose gradient rule, like a loss's, starts the backward pass (the
+// seed 1 is implicit), so its weight is its own: attrs {m, e}, the weight
+// m * 10^e, exact for the decimals a .nn file writes (0.5, 1e-4).
+double weight_of(const Attrs& attrs, size_t at) {
+  return double(attrs.at(at)) * std::pow(10.0, double(attrs.at(at + 1)));
+}
+Type penalty_weight_checked(const Attrs& attrs, size_t at, const std::string& name) {
+  if (attrs.size() != at + 2) fail(name + " needs a weight");
+  return scalar_f32();
+}
+
+// l1_activity(h) = w * (1/B) sum_b sum_k |h_bk|: a sparse autoencoder's
+// penalty on its code's activations.
+Type l1_activity_shape(const Types& in, const Attrs& attrs) {
+  require_f32(*in[0], "l1_activity's value");
+  if (!in[0]->batched) fail("l1_activity needs a batched value, got " + in[0]->str());
+  return penalty_weight_checked(attrs, 0, "l1_activity");
+}
+std::vector<int> l1_activity_grad(Graph& g, const Node& n, int) {
+  return {g.add(Op::L1ActivityGrad, {n.inputs[0]}, n.loc, n.attrs)};
+}
+Lowered l1_activity_lower(const LowerArgs& a) {
+  const float w = float(weight_of(a.node.attrs, 0));
+  return batch_mean_of_sum(a, *a.in_types[0], [&](std::vector<Expr> at) { return w * Halide::abs(a.in[0](at)); });
+}
+// d/dh = w / B * sign(h)
+Lowered l1_activity_grad_lower(const LowerArgs& a) {
+  const Expr h = in_at(a, 0);
+  const float w = float(weight_of(a.node.attrs, 0));
+  return define(a, Halide::select(h > 0.0f, w, h < 0.0f, -w, 0.0f) / Halide::cast<float>(a.batch));
+}
+
+// kl_normal(mu, logvar) = w * (1/B) sum_b sum_k -(1 + logvar - mu^2 -
+// exp(logvar)) / 2: the Kullback-Leibler divergence of N(mu, exp(logvar))
+// from N(0, 1), a VAE's term that keeps its codes near the prior.
+Type kl_normal_shape(const Types& in, const Attrs& attrs) {
+  require_f32(*in[0], "kl_normal's mean");
+  if (*in[0] != *in[1]) fail("kl_normal's mean " + in[0]->str() + " and log-variance " + in[1]->str() + " differ in shape");
+  if (!in[0]->batched) fail("kl_normal needs batched values, got " + in[0]->str());
+  return penalty_weight_checked(attrs, 0, "kl_normal");
+}
+std::vector<int> kl_normal_grad(Graph& g, const Node& n, int) {
+  const Attrs& w = n.attrs;
+  return {g.add(Op::KlNormalGrad, {n.inputs[0], n.inputs[1]}, n.loc, {0, w[0], w[1]}),
+          g.add(Op::KlNormalGrad, {n.inputs[0], n.inputs[1]}, n.loc, {1, w[0], w[1]})};
+}
+Lowered kl_normal_lower(const LowerArgs& a) {
+  const float w = float(weight_of(a.node.attrs, 0));
+  return batch_mean_of_sum(a, *a.in_types[0], [&](std::vector<Expr> at) {
+    const Expr mu = a.in[0](at), logvar = a.in[1](at);
+    return w * -0.5f * (1.0f + logvar - mu * mu - Halide::exp(logvar));
+  });
+}
+// attrs {operand, m, e}: d/dmu = w / B * mu; d/dlogvar = w / B * (exp(logvar) - 1) / 2.
+Type kl_normal_grad_shape(const Types& in, const Attrs& attrs) {
+  if (attrs.size() != 3 || attrs[0] < 0 || attrs[0] > 1) fail("kl_normal_grad needs an operand and a weight");
+  return *in[0];
+}
+Lowered kl_normal_grad_lower(const LowerArgs& a) {
+  const Expr w = float(weight_of(a.node.attrs, 1)) / Halide::cast<float>(a.batch);
+  if (a.node.attrs[0] == 0) return define(a, w * in_at(a, 0));
+  return define(a, w * 0.5f * (Halide::exp(in_at(a, 1)) - 1.0f));
 }
 
 // scale(x, s) = x * s, s a scalar (a run-time hyperparameter)
@@ -940,6 +1034,12 @@ const OpDef& op_def(Op op) {
       {Op::DropoutGrad, {"dropout_grad",       2, S::Elementwise, dropout_shape,            nullptr,             dropout_grad_lower}},
       {Op::Mask,        {"mask",               2, S::Elementwise, corruption_shape,         mask_grad,           mask_lower}},
       {Op::Noise,       {"noise",              2, S::Elementwise, corruption_shape,         noise_grad,          noise_lower}},
+      {Op::SampleNormal,     {"sample_normal",      3, S::Elementwise, sample_normal_shape, sample_normal_grad, sample_normal_lower}},
+      {Op::SampleNormalGrad, {"sample_normal_grad", 3, S::Elementwise, sample_normal_shape, nullptr,            sample_normal_grad_lower}},
+      {Op::L1Activity,       {"l1_activity",        1, S::Reduce,      l1_activity_shape,   l1_activity_grad,   l1_activity_lower}},
+      {Op::L1ActivityGrad,   {"l1_activity_grad",   1, S::Elementwise, same_as_first,       nullptr,            l1_activity_grad_lower}},
+      {Op::KlNormal,         {"kl_normal",          2, S::Reduce,      kl_normal_shape,     kl_normal_grad,     kl_normal_lower}},
+      {Op::KlNormalGrad,     {"kl_normal_grad",     2, S::Elementwise, kl_normal_grad_shape, nullptr,           kl_normal_grad_lower}},
       {Op::Scale,       {"scale",              2, S::Elementwise, scale_shape,              scale_grad,          scale_lower}},
       {Op::Sign,        {"sign",               1, S::Elementwise, same_as_first,            nullptr,             sign_lower}},
       {Op::RootDiv,     {"root_div",           3, S::Elementwise, root_div_shape,           nullptr,             root_div_lower}},

@@ -53,6 +53,8 @@ struct LowerArgs {
   // the input itself: an autoencoder's loss is that of rebuilding the clean
   // input from a corrupted one. Never in predict.
   bool corrupting = true;
+  // sample_normal draws in train_step and evaluate; predict gives the mean.
+  bool sampling = true;
 };
 
 // Where a helper Func of a lowering rule is computed. The rule says what the

@@ -32,6 +32,7 @@ void print(std::ostream& out, const Program& p) {
   out << "  roles:\n";
   p.for_each_role([&](const char* role, Program::RoleKind, const int* ids, size_t count) {
     if (count == 0 || ids[0] < 0) return;  // unset: no target, no loss, no gradients yet
+    if (std::string(role) == "loss_terms" && count == 1) return;  // the loss itself
     out << "  " << role << ":";
     for (size_t i = 0; i < count; ++i) out << " %" << ids[i];
     if (std::string(role) == "target" && p.classes) out << " classes=" << p.classes;

@@ -47,7 +47,9 @@ struct Program {
   int target = -1;          // t
   int64_t classes = 0;      // > 0 when the target is class[classes]
   bool target_is_input = false;  // `target x`: an autoencoder's; the data's inputs are its targets
-  int loss = -1;            // scalar
+  int loss = -1;            // scalar: the sum of the loss terms
+  std::vector<int> loss_terms;  // the loss op, then any penalty terms (l1_activity, kl_normal): where
+                                //   the backward pass starts (their rules need no incoming gradient)
   int output = -1;          // the model's prediction (softmax applied for cross_entropy)
   std::vector<int> params;
   std::vector<int> frozen;  // the params of layers with frozen = on: training leaves them unchanged
@@ -80,6 +82,7 @@ struct Program {
     fn("input", K::Input, &p.input, size_t(1));
     fn("target", K::Target, &p.target, size_t(1));
     fn("loss", K::Any, &p.loss, size_t(1));
+    fn("loss_terms", K::Any, p.loss_terms.data(), p.loss_terms.size());
     fn("output", K::Any, &p.output, size_t(1));
     fn("params", K::Param, p.params.data(), p.params.size());
     fn("frozen", K::Param, p.frozen.data(), p.frozen.size());

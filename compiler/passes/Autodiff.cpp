@@ -27,12 +27,17 @@ void differentiate(ir::Program& p) {
     int& slot = grad[size_t(node)];
     slot = slot < 0 ? contribution : g.add(Op::Add, {slot, contribution}, loc);
   };
+  // The backward pass starts at each loss term, whose rule needs no incoming
+  // gradient (the seed 1 is implicit); the sum of the terms passes nothing.
+  std::vector<bool> term(size_t(forward_size), false);
+  for (int id : p.loss_terms) term[size_t(id)] = true;
+  if (p.loss_terms.empty()) term[size_t(p.loss)] = true;
   for (int id = p.loss; id >= 0; --id) {
     if (!depends_on_param[size_t(id)]) continue;
     // Copy: adding nodes may move the graph's storage.
     const Node n = g.node(id);
     if (n.op == Op::Param) continue;
-    if (id != p.loss && grad[size_t(id)] < 0) continue;  // does not reach the loss
+    if (!term[size_t(id)] && grad[size_t(id)] < 0) continue;  // does not reach the loss
     const ir::OpDef& def = ir::op_def(n.op);
     if (!def.gradient)
       throw SourceError(n.loc, std::string("cannot differentiate '") + def.name + "'");

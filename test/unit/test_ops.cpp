@@ -512,6 +512,82 @@ TEST(OpForward, NoiseAddsGaussianNoise) {
   EXPECT_NEAR(squares / n - mean * mean, 1.0, 0.15);
 }
 
+// sample_normal draws z = mu + exp(logvar / 2) * eps, eps from the same
+// Box-Muller transform as noise (salts s and s + 1); its gradient op scales
+// dy by d z / d logvar = eps * exp(logvar / 2) / 2 with eps drawn again.
+double normal_at(uint32_t offset, uint32_t seed, uint32_t salt) {
+  return std::sqrt(-2 * std::log(1 - uniform_at(offset, seed, salt))) *
+         std::cos(2 * M_PI * uniform_at(offset, seed, salt + 1));
+}
+
+TEST(OpForward, SampleNormal) {
+  Net net;
+  Values mu = random_values(kBatch * kOut, 37), logvar = random_values(kBatch * kOut, 38, -2, 1);
+  const uint32_t seed = 4321, salt = 9013;
+  int z = net.add(Op::SampleNormal, {net.input({kOut}, mu), net.input({kOut}, logvar), net.hyper("dropout_seed", seed)},
+                  {salt});
+  std::vector<double> want(mu.size());
+  for (size_t e = 0; e < mu.size(); ++e)
+    want[e] = double(mu[e]) + std::exp(0.5 * logvar[e]) * normal_at(uint32_t(e), seed, salt);
+  expect_near_all(net.eval(z), want);
+}
+
+TEST(OpForward, SampleNormalGrad) {
+  Net net;
+  Values dy = random_values(kBatch * kOut, 39), logvar = random_values(kBatch * kOut, 40, -2, 1);
+  const uint32_t seed = 17, salt = 9013;
+  int g = net.add(Op::SampleNormalGrad,
+                  {net.input({kOut}, dy), net.input({kOut}, logvar), net.hyper("dropout_seed", seed)}, {salt});
+  std::vector<double> want(dy.size());
+  for (size_t e = 0; e < dy.size(); ++e)
+    want[e] = double(dy[e]) * normal_at(uint32_t(e), seed, salt) * 0.5 * std::exp(0.5 * logvar[e]);
+  expect_near_all(net.eval(g), want);
+}
+
+// The penalty terms: weights as {m, e}, m * 10^e. l1_activity = w/B sum |h|.
+TEST(OpForward, L1Activity) {
+  Net net;
+  Values h = random_values(kBatch * kOut, 41);
+  int l = net.add(Op::L1Activity, {net.input({kOut}, h)}, {25, -3});  // w = 0.025
+  double sum = 0;
+  for (float v : h) sum += std::abs(double(v));
+  expect_near_all(net.eval(l), {0.025 * sum / kBatch});
+}
+
+TEST(OpForward, L1ActivityGrad) {
+  Net net;
+  Values h = random_values(kBatch * kOut, 42);
+  h[3] = 0;  // sign(0) = 0
+  int g = net.add(Op::L1ActivityGrad, {net.input({kOut}, h)}, {25, -3});
+  std::vector<double> want(h.size());
+  for (size_t e = 0; e < h.size(); ++e) want[e] = 0.025 * (h[e] > 0 ? 1 : h[e] < 0 ? -1 : 0) / kBatch;
+  expect_near_all(net.eval(g), want);
+}
+
+// kl_normal = w/B sum -(1 + logvar - mu^2 - exp(logvar)) / 2: the closed form
+// of KL(N(mu, exp(logvar)) || N(0, 1)), summed over the code.
+TEST(OpForward, KlNormal) {
+  Net net;
+  Values mu = random_values(kBatch * kOut, 43), logvar = random_values(kBatch * kOut, 44, -2, 1);
+  int l = net.add(Op::KlNormal, {net.input({kOut}, mu), net.input({kOut}, logvar)}, {5, -1});  // w = 0.5
+  double sum = 0;
+  for (size_t e = 0; e < mu.size(); ++e)
+    sum += -0.5 * (1 + double(logvar[e]) - double(mu[e]) * mu[e] - std::exp(double(logvar[e])));
+  expect_near_all(net.eval(l), {0.5 * sum / kBatch});
+}
+
+TEST(OpForward, KlNormalGrad) {
+  Values mu = random_values(kBatch * kOut, 45), logvar = random_values(kBatch * kOut, 46, -2, 1);
+  for (int64_t operand : {0, 1}) {
+    Net net;
+    int g = net.add(Op::KlNormalGrad, {net.input({kOut}, mu), net.input({kOut}, logvar)}, {operand, 5, -1});
+    std::vector<double> want(mu.size());
+    for (size_t e = 0; e < mu.size(); ++e)
+      want[e] = 0.5 / kBatch * (operand == 0 ? double(mu[e]) : 0.5 * (std::exp(double(logvar[e])) - 1));
+    expect_near_all(net.eval(g), want);
+  }
+}
+
 TEST(OpForward, Scale) {
   Net net;
   Values x = random_values(kBatch * kOut, 34);
@@ -943,6 +1019,7 @@ const std::set<Op> kTestedOps = {
     Op::Tanh,    Op::TanhGrad,         Op::Relu,             Op::ReluGrad,     Op::Softmax,          Op::SoftmaxGrad,
     Op::SquaredError, Op::SquaredErrorGrad, Op::CrossEntropy, Op::CrossEntropyGrad, Op::MeanSquaredError,
     Op::MeanSquaredErrorGrad, Op::BinaryCrossEntropy, Op::BinaryCrossEntropyGrad, Op::Dropout, Op::DropoutGrad, Op::Mask, Op::Noise,
+    Op::SampleNormal, Op::SampleNormalGrad, Op::L1Activity, Op::L1ActivityGrad, Op::KlNormal, Op::KlNormalGrad,
     Op::Scale, Op::Sign, Op::RootDiv, Op::OneMinus, Op::Reciprocal, Op::Pow,
     Op::Conv,    Op::ConvGradInput,    Op::ConvGradWeight,   Op::MaxPool,      Op::MaxPoolGrad,      Op::AvgPool,
     Op::AvgPoolGrad, Op::Upsample, Op::UpsampleGrad, Op::Reshape,
@@ -1106,6 +1183,30 @@ TEST(OpGradient, Noise) {
   int y = net.add(Op::Noise, {net.input({kOut}, random_values(16 * kOut, 61)), net.hyper("dropout_seed", 99.0f)},
                   {200000, 4002});
   check_gradient(net, y, {0});
+}
+
+// With the seed fixed, sample_normal is smooth in mu and logvar.
+TEST(OpGradient, SampleNormal) {
+  Net net;
+  int z = net.add(Op::SampleNormal, {net.input({kOut}, random_values(kBatch * kOut, 62)),
+                                     net.input({kOut}, random_values(kBatch * kOut, 63, -1, 0.5f)),
+                                     net.hyper("dropout_seed", 5.0f)},
+                  {7001});
+  check_gradient(net, z, {0, 1});
+}
+
+TEST(OpGradient, L1Activity) {
+  Net net;
+  int l = net.add(Op::L1Activity, {net.input({kOut}, random_values(kBatch * kOut, 64))}, {3, -1});
+  check_gradient(net, l, {0});
+}
+
+TEST(OpGradient, KlNormal) {
+  Net net;
+  int l = net.add(Op::KlNormal, {net.input({kOut}, random_values(kBatch * kOut, 65)),
+                                 net.input({kOut}, random_values(kBatch * kOut, 66, -1, 0.5f))},
+                  {5, -1});
+  check_gradient(net, l, {0, 1});
 }
 
 TEST(OpGradient, Scale) {

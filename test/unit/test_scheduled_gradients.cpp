@@ -21,6 +21,8 @@
 //   RandomLayers   dropout, mask and noise (a fixed seed: the function is
 //                  differentiable) and scale, squared_error; mask and noise
 //                  also in evaluate where the target is the input
+//   Variational    sample_normal, and a loss that is a sum of terms:
+//                  mean_squared_error + kl_normal + l1_activity
 //   Step           step's straight-through gradient, in closed form
 // and a last test checks that together they hold every op with a gradient
 // rule and every schedule kind.
@@ -558,6 +560,54 @@ TEST_P(ScheduledGradients, RandomLayersAndScale) {
   expect_gradients_match_finite_differences(m, {1e-3f, 1e-4, 1e-2, "train_step"});
 }
 
+// ---- a VAE's draw and a loss of several terms ------------------------------------------
+
+// x [B, 6] -> dense(8) -> tanh = h; mu, logvar = dense(3) of h; z =
+// sample_normal(mu, logvar); y = dense(6) of z. The loss is mse(y, t) +
+// 0.5 * kl_normal(mu, logvar) + l1_activity(h, 0.01): the backward pass
+// starts at each term (Program::loss_terms). The seed is fixed, so the draw
+// is a smooth function of mu and logvar.
+struct Variational {
+  static constexpr int batch = 8;
+  ScheduledModel m;
+  Variational() {
+    int x = m.input({6});
+    auto dense = [&](int in, int64_t n_in, int64_t n_out, const std::string& name, unsigned seed) {
+      int w = m.param(name + ".weight", {n_in, n_out}, random_values(size_t(n_in * n_out), seed, -0.5f, 0.5f));
+      int b = m.param(name + ".bias", {n_out}, random_values(size_t(n_out), seed + 1, -0.2f, 0.2f));
+      return m.add(Op::BiasAdd, {m.add(Op::MatMul, {in, w}), b});
+    };
+    int h = m.add(Op::Tanh, {dense(x, 6, 8, "dense0", 511)});
+    int mu = dense(h, 8, 3, "mu", 513), logvar = dense(h, 8, 3, "logvar", 515);
+    int z = m.add(Op::SampleNormal, {mu, logvar, m.hyper_leaf("dropout_seed", 7.0f)}, {9001});
+    int y = dense(z, 3, 6, "decoder", 517);
+    m.p.output = y;
+    int fit = m.add(Op::MeanSquaredError, {y, m.target({6})});
+    int kl = m.add(Op::KlNormal, {mu, logvar}, {5, -1});
+    int sparse = m.add(Op::L1Activity, {h}, {1, -2});
+    m.p.loss_terms = {fit, kl, sparse};
+    m.p.loss = m.add(Op::Add, {m.add(Op::Add, {fit, kl}), sparse});
+  }
+};
+
+TEST_P(ScheduledGradients, Variational) {
+  Variational net;
+  ScheduledModel& m = net.m;
+  m.compile();
+  m.batch = net.batch;
+  m.x = random_values(size_t(m.batch) * 6, 519, -1, 1);
+  m.t = random_values(size_t(m.batch) * 6, 520, -0.5f, 0.5f);
+  // The draw is active in train_step and depends on the seed; predict gives
+  // the mean's decoding, which no seed changes.
+  const ScheduledModel::Result with_seed_7 = m.run("train_step");
+  const ScheduledModel::Result predicted = m.run("predict");
+  m.hyper["dropout_seed"] = 8.0f;
+  EXPECT_NE(m.run("train_step").loss, with_seed_7.loss);
+  EXPECT_EQ(m.run("predict").output, predicted.output);
+  m.hyper["dropout_seed"] = 7.0f;
+  expect_gradients_match_finite_differences(m, {1e-3f, 1e-4, 1e-2, "train_step"});
+}
+
 // mask and noise corrupt in evaluate only where the target is the input (an
 // autoencoder's loss is that of rebuilding the clean input), never in
 // predict: x [B, 4] -> mask(0.5) -> noise(0.3) -> dense(4), mse against x.
@@ -639,10 +689,11 @@ TEST_P(ScheduledGradients, ModelsCoverEveryDifferentiableOpAndScheduleKind) {
   Cnn2D cnn2d;
   Cnn1D cnn1d;
   RandomLayersAndScale random;
+  Variational variational;
   StepModel step;
   std::set<Op> forward;
   std::set<Schedule> kinds;
-  for (ScheduledModel* m : {&mlp.m, &cnn2d.m, &cnn1d.m, &random.m, &step.m}) {
+  for (ScheduledModel* m : {&mlp.m, &cnn2d.m, &cnn1d.m, &random.m, &variational.m, &step.m}) {
     for (const nnc::ir::Node& n : m->p.graph.nodes()) forward.insert(n.op);
     nnc::passes::differentiate(m->p);
     for (const nnc::ir::Node& n : m->p.graph.nodes()) kinds.insert(nnc::ir::op_def(n.op).schedule);
