@@ -93,6 +93,8 @@ struct Context {
   int vector_width;
   int registers;  // vector registers of the ISA (vector_registers)
   std::ostream* log;
+  const std::set<int>& outputs;       // the pipeline's outputs
+  const std::set<int>& materialised;  // every other node is inlined into its users
   std::map<int, Var> tile_loop;  // materialised node -> the loop its products' tiles live in
 
   void note(int id, const std::string& text) const {
@@ -129,17 +131,27 @@ void schedule_rows(Context& cx, int id) {
 // segment in vectors x a few channels (unrolled) innermost, then the rest of
 // the row, the other rows, and channels x batch in parallel.
 //
+// Whether computing node id over more than its extent would read a pipeline
+// output beyond its own, directly or through values inlined into it: an
+// output's buffer has its exact size, and Halide stops the pipeline there.
+bool reads_an_output(const Context& cx, int id) {
+  for (int in : cx.p.graph.node(id).inputs)
+    if (cx.outputs.count(in) || (!cx.materialised.count(in) && reads_an_output(cx, in))) return true;
+  return false;
+}
+
 // Rows that are not a whole number of vectors (28, 14, 10 pixels) are
 // computed in whole vectors (32, 16, 16) when the value is internal: the
 // extra lanes cost nothing, while odd-sized vectors are assembled from pieces
-// at every load. Pipeline outputs keep their exact size.
+// at every load. Pipeline outputs keep their exact size, and so do the values
+// that read one (an MSE's gradient reads the output it compares).
 void schedule_image(Context& cx, int id, bool is_output) {
   Func f = cx.funcs.at(id).value;
   const std::vector<Var>& v = cx.vars.at(id);
   const ir::Type& type = cx.p.graph.node(id).type;
   const size_t c = v.size() - 2;  // the channels' Halide index
   const int64_t width = type.dims.back();
-  const bool round_up = !is_output && width > cx.vector_width / 2 && width % cx.vector_width != 0 &&
+  const bool round_up = !is_output && !reads_an_output(cx, id) && width > cx.vector_width / 2 && width % cx.vector_width != 0 &&
                         width <= 4 * cx.vector_width;
   const int tile_w = round_up ? int((width + cx.vector_width - 1) / cx.vector_width * cx.vector_width)
                               : feature_tile(width, cx.vector_width);
@@ -654,7 +666,8 @@ void schedule_pipeline(const ir::Program& p, const std::vector<int>& nodes, cons
 
   // 2-3.
   const TargetPolicy& policy = policy_for(target, care);
-  Context cx{p, funcs, vars, target.natural_vector_size(Halide::Float(32)), vector_registers(target), log, {}};
+  Context cx{p,   funcs,        vars, target.natural_vector_size(Halide::Float(32)), vector_registers(target),
+             log, outputs, materialised, {}};
   for (int id : materialised) policy.value(cx, id, outputs.count(id) > 0);
 
   // Products live in the materialised node their (inlined) consumers lead to.

@@ -110,7 +110,7 @@ std::optional<bool> layer_settings(ModelBuilder& b, const std::map<std::string, 
 int weighted_layer(ModelBuilder& b, int v, Op op, const std::string& what, const std::string& name,
                    const std::vector<int64_t>& w_shape, int64_t fan_in, int64_t fan_out,
                    const std::map<std::string, Const>& bound, const SourceLoc& loc, std::vector<int64_t> attrs) {
-  const int64_t n_out = op == Op::MatMul ? w_shape[1] : w_shape[0];
+  const int64_t n_out = op == Op::MatMul || op == Op::ConvTranspose ? w_shape[1] : w_shape[0];  // [in, out, ...] or [out, in, ...]
   if (ir::f32(w_shape).elements() > kMaxElements) {
     b.diags().error(loc, too_large("the weight " + ir::f32(w_shape).str()));
     return -1;
@@ -196,19 +196,26 @@ int dense(ModelBuilder& b, const LayerCall& c) {
   return weighted_layer(b, v, Op::MatMul, "dense", *layer, {n_in, n_out}, n_in, n_out, *bound, stage.loc, {});
 }
 
-// conv(channels, kernel = k, stride = 1, pad = 0 | same, weight = glorot, bias = zeros, name = "...")
-int conv(ModelBuilder& b, const LayerCall& c) {
+// The arguments conv and conv_transpose share: channels, kernel, stride and
+// pad (a number, one per spatial dimension, or `same`).
+struct ConvGeometry {
+  int64_t channels = 0;
+  std::vector<int64_t> kernel, stride, pad;
+  int64_t taps = 1;  // the kernel's size
+};
+
+std::optional<ConvGeometry> conv_geometry(ModelBuilder& b, const LayerCall& c, const std::string& kind) {
   const int v = c.input;
   const Expr& stage = c.stage;
   const std::map<std::string, Const>* bound = &c.args;
   auto channels = bound->find("channels");
   auto kernel = bound->find("kernel");
   if (channels == bound->end() || kernel == bound->end()) {
-    b.diags().error(stage.loc, "conv needs output channels and a kernel size: conv(6, kernel = 5)");
-    return -1;
+    b.diags().error(stage.loc, kind + " needs output channels and a kernel size: " + kind + "(6, kernel = 5)");
+    return std::nullopt;
   }
-  auto n = image_dims(b, v, "conv", stage.loc);
-  if (!n) return -1;
+  auto n = image_dims(b, v, kind, stage.loc);
+  if (!n) return std::nullopt;
   const std::string on = "; the input is " + b.program().graph.node(v).type.str();
   auto out_channels = per_dim(channels->second, 1, "the number of channels", 1, on, b.diags());
   auto k = per_dim(kernel->second, *n, "the kernel size", 1, on, b.diags());
@@ -228,17 +235,63 @@ int conv(ModelBuilder& b, const LayerCall& c) {
   } else {
     pad = per_dim(pad_arg != bound->end() ? pad_arg->second : integer(0), *n, "the padding", 0, on, b.diags());
   }
-  if (!out_channels || !k || !stride || !pad) return -1;
-  const ir::Type& in = b.program().graph.node(v).type;
-  std::vector<int64_t> w_shape{(*out_channels)[0], in.dims[0]};
-  int64_t taps = 1;
-  for (int64_t kd : *k) w_shape.push_back(kd), taps *= kd;
-  std::vector<int64_t> attrs = *stride;
-  attrs.insert(attrs.end(), pad->begin(), pad->end());
-  std::optional<std::string> layer = b.layer_name(c.scope, "conv", *bound, stage.loc);
+  if (!out_channels || !k || !stride || !pad) return std::nullopt;
+  ConvGeometry g{(*out_channels)[0], *k, *stride, *pad};
+  for (int64_t kd : g.kernel) g.taps *= kd;
+  return g;
+}
+
+// conv(channels, kernel = k, stride = 1, pad = 0 | same, weight = glorot, bias = zeros, name = "...")
+int conv(ModelBuilder& b, const LayerCall& c) {
+  const std::optional<ConvGeometry> g = conv_geometry(b, c, "conv");
+  if (!g) return -1;
+  const ir::Type& in = b.program().graph.node(c.input).type;
+  std::vector<int64_t> w_shape{g->channels, in.dims[0]};
+  w_shape.insert(w_shape.end(), g->kernel.begin(), g->kernel.end());
+  std::vector<int64_t> attrs = g->stride;
+  attrs.insert(attrs.end(), g->pad.begin(), g->pad.end());
+  std::optional<std::string> layer = b.layer_name(c.scope, "conv", c.args, c.stage.loc);
   if (!layer) return -1;
-  return weighted_layer(b, v, Op::Conv, "conv", *layer, w_shape, in.dims[0] * taps, w_shape[0] * taps, *bound,
-                        stage.loc, attrs);
+  return weighted_layer(b, c.input, Op::Conv, "conv", *layer, w_shape, in.dims[0] * g->taps, g->channels * g->taps,
+                        c.args, c.stage.loc, attrs);
+}
+
+// conv_transpose(channels, kernel = k, stride = 1, pad = 0 | same,
+// output_padding = 0, ...): the transpose of conv, which multiplies the
+// size by the stride: out = (in - 1) stride - 2 pad + kernel + output_padding
+// (PyTorch's ConvTranspose; its weight is [in channels, out channels, kernel...]).
+int conv_transpose(ModelBuilder& b, const LayerCall& c) {
+  const std::optional<ConvGeometry> g = conv_geometry(b, c, "conv_transpose");
+  if (!g) return -1;
+  const ir::Type& in = b.program().graph.node(c.input).type;
+  const size_t n = g->kernel.size();
+  const std::string on = "; the input is " + in.str();
+  auto extra = per_dim(c.args.count("output_padding") ? c.args.at("output_padding") : integer(0), n,
+                       "the output padding", 0, on, b.diags());
+  if (!extra) return -1;
+  std::vector<int64_t> attrs = g->stride;
+  attrs.insert(attrs.end(), g->pad.begin(), g->pad.end());
+  for (size_t d = 0; d < n; ++d) {
+    const int64_t size = (in.dims[1 + d] - 1) * g->stride[d] - 2 * g->pad[d] + g->kernel[d] + (*extra)[d];
+    if ((*extra)[d] >= g->stride[d]) {
+      b.diags().error(c.args.at("output_padding").loc,
+                      "the output padding must be smaller than the stride (" + std::to_string(g->stride[d]) +
+                          "): it adds the rows that a strided convolution of the output would not read");
+      return -1;
+    }
+    if (size < 1) {
+      b.diags().error(c.stage.loc, "conv_transpose's output would have size " + std::to_string(size) +
+                                       "; use less padding" + on);
+      return -1;
+    }
+    attrs.push_back(size);
+  }
+  std::vector<int64_t> w_shape{in.dims[0], g->channels};
+  w_shape.insert(w_shape.end(), g->kernel.begin(), g->kernel.end());
+  std::optional<std::string> layer = b.layer_name(c.scope, "conv_transpose", c.args, c.stage.loc);
+  if (!layer) return -1;
+  return weighted_layer(b, c.input, Op::ConvTranspose, "conv_transpose", *layer, w_shape, in.dims[0] * g->taps,
+                        g->channels * g->taps, c.args, c.stage.loc, attrs);
 }
 
 // maxpool(window, stride = window), avgpool(window, stride = window)
@@ -391,6 +444,8 @@ const std::vector<LayerDef>& layers() {
       {"softmax", {},                                                                                     true,  1,   activation<Op::Softmax>},
       {"dense",   {"units", "weight", "bias", "name", "l1", "l2", "frozen"},                              false, 4,   dense},
       {"conv",    {"channels", "kernel", "stride", "pad", "weight", "bias", "name", "l1", "l2", "frozen"}, false, 12,  conv},
+      {"conv_transpose", {"channels", "kernel", "stride", "pad", "output_padding", "weight", "bias", "name", "l1", "l2", "frozen"},
+                                                                                                          false, 12,  conv_transpose},
       {"maxpool", {"window", "stride"},                                                                   false, 1,   pool},
       {"avgpool", {"window", "stride"},                                                                   false, 1,   pool},
       {"global_avgpool", {},                                                                              false, 1,   global_avgpool},

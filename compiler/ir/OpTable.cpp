@@ -323,7 +323,8 @@ Lowered conv_grad_input_lower(const LowerArgs& a) {
   Expr co = r[int(n)], ci = a.vars[n], b = a.vars[n + 1];
   Expr term = dyp(image_at(from, co, b)) * a.in[1](weight_at(kernel, ci, co));
   Lowered l = sum_into_accumulator(a, covered.defined() ? Halide::select(covered, term, 0.0f) : term, r);
-  l.helpers.push_back({"the zero-padded output gradient", dyp, Placement::PaddedImage});
+  l.helpers.push_back({a.node.op == Op::ConvTranspose ? "the zero-padded input" : "the zero-padded output gradient",
+                       dyp, Placement::PaddedImage});
   return l;
 }
 
@@ -337,6 +338,42 @@ Lowered conv_grad_input_lower(const LowerArgs& a) {
 // with dy copied per image so its channels are innermost: the product's
 // register tile is then a few vectors of output channels x every tap, each
 // step one vector load of dy per channel vector and one broadcast of x per tap.
+// conv_transpose(x: [B, Cin, S...], W: [Cin, Cout, K...]) -> [B, Cout, O...]:
+// the transpose of a convolution, a decoder's upsampling layer. It is
+// conv_grad_input with x in the place of the output gradient: every output
+// position collects x times W from each input whose window covers it, so
+// O = (S - 1) stride - 2 pad + K + output_padding. attrs: strides, pads, the
+// output's spatial size. Its gradients are the convolution's own ops: for x,
+// the forward convolution of dy with W; for W, conv_grad_weight with dy as
+// the input and x as the output gradient.
+Type conv_transpose_shape(const Types& in, const Attrs& attrs) {
+  const Type &x = *in[0], &w = *in[1];
+  const int64_t n = spatial_rank(x);
+  if (!x.batched || n < 1 || n > 2) fail("needs an image f32[B, channels, length] or f32[B, channels, height, width], got " + x.str());
+  if (w.batched || int64_t(w.dims.size()) != n + 2 || w.dims[0] != x.dims[0])
+    fail("input " + x.str() + " does not fit kernel " + w.str());
+  if (int64_t(attrs.size()) != 3 * n) fail("conv_transpose needs a stride, a padding and an output size per spatial dimension");
+  std::vector<int64_t> out{w.dims[1]};
+  for (int64_t d = 0; d < n; ++d) {
+    const int64_t k = w.dims[size_t(2 + d)], stride = attrs[size_t(d)], pad = attrs[size_t(n + d)];
+    const int64_t size = attrs[size_t(2 * n + d)];
+    if (stride < 1 || pad < 0 || size < 1 || size + 2 * pad < k || window_out(size, k, stride, pad) != x.dims[size_t(1 + d)])
+      fail("an output of size " + std::to_string(size) + " does not fit input " + x.str() + ", kernel " + w.str() +
+           ", stride " + std::to_string(stride) + " and padding " + std::to_string(pad));
+    out.push_back(size);
+  }
+  return f32(out, true);
+}
+std::vector<int> conv_transpose_grad(Graph& g, const Node& n, int dy) {
+  const size_t spatial = n.attrs.size() / 3;
+  const Attrs conv_attrs(n.attrs.begin(), n.attrs.begin() + int64_t(2 * spatial));  // strides, pads
+  Attrs weight_attrs = conv_attrs;  // then the kernel size
+  const Type& w = g.node(n.inputs[1]).type;
+  weight_attrs.insert(weight_attrs.end(), w.dims.begin() + 2, w.dims.end());
+  return {g.add(Op::Conv, {dy, n.inputs[1]}, n.loc, conv_attrs),
+          g.add(Op::ConvGradWeight, {dy, n.inputs[0]}, n.loc, weight_attrs)};
+}
+
 Type conv_grad_weight_shape(const Types& in, const Attrs& attrs) {
   const Type &x = *in[0], &dy = *in[1];
   std::vector<int64_t> dims{dy.dims[0], x.dims[0]};
@@ -1002,6 +1039,7 @@ const OpDef& op_def(Op op) {
       {Op::Conv,        {"conv",               2, S::Conv,        conv_shape,               conv_grad,           conv_lower}},
       {Op::ConvGradInput,  {"conv_grad_input",  2, S::Conv,        conv_grad_input_shape,    nullptr,             conv_grad_input_lower}},
       {Op::ConvGradWeight, {"conv_grad_weight", 2, S::KernelGrad,  conv_grad_weight_shape,   nullptr,             conv_grad_weight_lower}},
+      {Op::ConvTranspose,  {"conv_transpose",   2, S::Conv,        conv_transpose_shape,     conv_transpose_grad, conv_grad_input_lower}},
       {Op::MaxPool,     {"maxpool",            1, S::RowReduce,   pool_shape,               maxpool_grad,        maxpool_lower}},
       {Op::MaxPoolGrad, {"maxpool_grad",       2, S::Elementwise, maxpool_grad_shape,       nullptr,             maxpool_grad_lower}},
       {Op::AvgPool,     {"avgpool",            1, S::RowReduce,   pool_shape,               avgpool_grad,        avgpool_lower}},

@@ -758,6 +758,24 @@ TEST(OpForward, ConvGradInputStride2Pad1) { check_conv_grad_input(kConvStrided, 
 TEST(OpForward, ConvGradInputMixedStridesAndPads) { check_conv_grad_input(kConvMixed, 74); }
 TEST(OpForward, ConvGradInput1DStride2) { check_conv_grad_input(kConv1D, 76); }
 
+// conv_transpose(x, W): the transpose of the convolution of geometry g, from
+// g's output shape to its input shape (with kConvMixed's H = 7 at stride 2,
+// an output padding of 1), against the same scatter as conv_grad_input.
+// attrs: strides, pads, the output's spatial size.
+void check_conv_transpose(const ConvGeom& g, unsigned seed) {
+  Net net(g.B);
+  Values x = random_values(g.y_size(), seed), w = random_values(g.w_size(), seed + 1);
+  int y = net.add(Op::ConvTranspose, {net.input(g.y_dims(), x), net.param(g.w_dims(), w)},
+                  concat(g.attrs(), g.spatial()));
+  EXPECT_EQ(net.graph.node(y).type, nnc::ir::f32(g.x_dims(), true));
+  expect_near_all(net.eval(y), conv_grad_input_ref(g, x, w));
+}
+
+TEST(OpForward, ConvTransposeStride1Pad0) { check_conv_transpose(kConvPlain, 77); }
+TEST(OpForward, ConvTransposeStride2Pad1) { check_conv_transpose(kConvStrided, 78); }
+TEST(OpForward, ConvTransposeOutputPadding) { check_conv_transpose(kConvMixed, 79); }
+TEST(OpForward, ConvTranspose1DStride2) { check_conv_transpose(kConv1D, 87); }
+
 // conv_grad_weight(x, dy), attrs: strides, pads, the kernel's spatial size.
 void check_conv_grad_weight(const ConvGeom& g, unsigned seed) {
   Net net(g.B);
@@ -1021,6 +1039,7 @@ const std::set<Op> kTestedOps = {
     Op::MeanSquaredErrorGrad, Op::BinaryCrossEntropy, Op::BinaryCrossEntropyGrad, Op::Dropout, Op::DropoutGrad, Op::Mask, Op::Noise,
     Op::SampleNormal, Op::SampleNormalGrad, Op::L1Activity, Op::L1ActivityGrad, Op::KlNormal, Op::KlNormalGrad,
     Op::Scale, Op::Sign, Op::RootDiv, Op::OneMinus, Op::Reciprocal, Op::Pow,
+    Op::ConvTranspose,
     Op::Conv,    Op::ConvGradInput,    Op::ConvGradWeight,   Op::MaxPool,      Op::MaxPoolGrad,      Op::AvgPool,
     Op::AvgPoolGrad, Op::Upsample, Op::UpsampleGrad, Op::Reshape,
 };
@@ -1237,6 +1256,18 @@ void check_conv_gradient(const ConvGeom& g, unsigned seed) {
 TEST(OpGradient, ConvStride2Pad1) { check_conv_gradient(kConvStrided, 140); }
 TEST(OpGradient, ConvMixedStridesAndPads) { check_conv_gradient(kConvMixed, 142); }
 TEST(OpGradient, Conv1DStride2) { check_conv_gradient(kConv1D, 144); }
+
+void check_conv_transpose_gradient(const ConvGeom& g, unsigned seed) {
+  Net net(g.B);
+  int y = net.add(Op::ConvTranspose, {net.input(g.y_dims(), random_values(g.y_size(), seed)),
+                                      net.param(g.w_dims(), random_values(g.w_size(), seed + 1))},
+                  concat(g.attrs(), g.spatial()));
+  check_gradient(net, y, {0, 1});
+}
+
+TEST(OpGradient, ConvTransposeStride2Pad1) { check_conv_transpose_gradient(kConvStrided, 146); }
+TEST(OpGradient, ConvTransposeOutputPadding) { check_conv_transpose_gradient(kConvMixed, 148); }
+TEST(OpGradient, ConvTranspose1DStride2) { check_conv_transpose_gradient(kConv1D, 150); }
 
 // n values k * 0.05 (k < n), shuffled: no two within 0.05 of each other.
 Values distinct_values(size_t n, unsigned seed) {

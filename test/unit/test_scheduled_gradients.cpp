@@ -5,7 +5,7 @@
 // op's rules under Halide's default schedule; these check that scheduling
 // (tiling, fusion, rfactor, helper placement) keeps the values.
 //
-// Five models cover every op with a gradient rule and every schedule kind;
+// Seven models cover every op with a gradient rule and every schedule kind;
 // each asserts on its --emit=schedule text that the policies it is meant to
 // cover were taken (the kernel gradient's two tile shapes, a convolution's
 // one- and two-row tiles, 1-D images, ...):
@@ -21,6 +21,8 @@
 //   RandomLayers   dropout, mask and noise (a fixed seed: the function is
 //                  differentiable) and scale, squared_error; mask and noise
 //                  also in evaluate where the target is the input
+//   Decoder        conv_transpose (stride 2 with an output padding, and a
+//                  1x1 one), after a dense layer reshaped to an image
 //   Variational    sample_normal, and a loss that is a sum of terms:
 //                  mean_squared_error + kl_normal + l1_activity
 //   Step           step's straight-through gradient, in closed form
@@ -560,6 +562,42 @@ TEST_P(ScheduledGradients, RandomLayersAndScale) {
   expect_gradients_match_finite_differences(m, {1e-3f, 1e-4, 1e-2, "train_step"});
 }
 
+// ---- a decoder: conv_transpose ---------------------------------------------------------
+
+// x [B, 5] -> dense(18) -> tanh -> reshape [2, 3, 3] -> conv_transpose(3,
+// kernel 3, stride 2, pad 1, output padding 1) -> [3, 6, 6] -> relu ->
+// conv_transpose(2, kernel 1) -> [2, 6, 6], mse. Inputs that keep the relu
+// away from its kink at the seeds used.
+struct Decoder {
+  static constexpr int batch = 4;
+  ScheduledModel m;
+  int up = -1;
+  Decoder() {
+    int x = m.input({5});
+    int w0 = m.param("dense.weight", {5, 18}, random_values(90, 531, -0.5f, 0.5f));
+    int b0 = m.param("dense.bias", {18}, random_values(18, 532, -0.2f, 0.2f));
+    int w1 = m.param("up.weight", {2, 3, 3, 3}, random_values(54, 533, -0.5f, 0.5f));
+    int b1 = m.param("up.bias", {3}, random_values(3, 534, 0.1f, 0.3f));
+    int w2 = m.param("mix.weight", {3, 2, 1, 1}, random_values(6, 535, -0.5f, 0.5f));
+    int h = m.add(Op::Reshape, {m.add(Op::Tanh, {m.add(Op::BiasAdd, {m.add(Op::MatMul, {x, w0}), b0})})}, {2, 3, 3});
+    up = m.add(Op::ConvTranspose, {h, w1}, {2, 2, 1, 1, 6, 6});
+    int y = m.add(Op::ConvTranspose, {m.add(Op::Relu, {m.add(Op::BiasAdd, {up, b1})}), w2}, {1, 1, 0, 0, 6, 6});
+    m.p.output = y;
+    m.p.loss = m.add(Op::MeanSquaredError, {y, m.target({2, 6, 6})});
+  }
+};
+
+TEST_P(ScheduledGradients, Decoder) {
+  Decoder net;
+  ScheduledModel& m = net.m;
+  m.compile();
+  EXPECT_NE(m.schedule_line("train_step", net.up, "zero-padded input"), "") << m.schedule("train_step");
+  m.batch = net.batch;
+  m.x = random_values(size_t(m.batch) * 5, 536, -1, 1);
+  m.t = random_values(size_t(m.batch) * 72, 537, -0.5f, 0.5f);
+  expect_gradients_match_finite_differences(m, {1e-3f, 1e-4, 1e-2, "evaluate"});
+}
+
 // ---- a VAE's draw and a loss of several terms ------------------------------------------
 
 // x [B, 6] -> dense(8) -> tanh = h; mu, logvar = dense(3) of h; z =
@@ -690,10 +728,11 @@ TEST_P(ScheduledGradients, ModelsCoverEveryDifferentiableOpAndScheduleKind) {
   Cnn1D cnn1d;
   RandomLayersAndScale random;
   Variational variational;
+  Decoder decoder;
   StepModel step;
   std::set<Op> forward;
   std::set<Schedule> kinds;
-  for (ScheduledModel* m : {&mlp.m, &cnn2d.m, &cnn1d.m, &random.m, &variational.m, &step.m}) {
+  for (ScheduledModel* m : {&mlp.m, &cnn2d.m, &cnn1d.m, &random.m, &variational.m, &decoder.m, &step.m}) {
     for (const nnc::ir::Node& n : m->p.graph.nodes()) forward.insert(n.op);
     nnc::passes::differentiate(m->p);
     for (const nnc::ir::Node& n : m->p.graph.nodes()) kinds.insert(nnc::ir::op_def(n.op).schedule);

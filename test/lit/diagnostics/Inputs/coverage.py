@@ -68,6 +68,7 @@ INTERNAL = {
     "l1_activity needs a batched value, got ": "every value a model names is batched",
     "kl_normal needs batched values, got ": "every value a model names is batched",
     "kl_normal_grad needs an operand and a weight": "kl_normal_grad is built by autodiff only",
+    "conv_transpose needs a stride, a padding and an output size per spatial dimension": "Sema gives one of each per dimension",
     "scale's factor must be a run-time scalar f64[], got ": "built by the optimizer pass only",
     "root_div's operands differ: ": "built by the optimizer pass only",
     "root_div's epsilon must be a run-time scalar f64[], got ": "built by the optimizer pass only",
