@@ -117,11 +117,14 @@ def loaded_blas():
     return paths
 
 
-def bench(a, name, make_model, input_shape, lr, momentum=0.9):
+def bench(a, name, make_model, input_shape, lr, momentum=0.9, optimizer="sgd", loss="cross_entropy"):
     """Times train steps and batch-1 prediction of make_model(nn) and prints the JSON line.
 
     make_model gets torch.nn (imported here, after the thread settings) and
-    returns the model; inputs are float32 of shape [B, *input_shape]."""
+    returns the model; inputs are float32 of shape [B, *input_shape].
+    optimizer: "sgd" (with momentum) or "adam"; loss: "cross_entropy" on
+    random labels (a classifier: predict adds the softmax) or "mse" against
+    the input itself (an autoencoder, `target x`)."""
     # Before torch (and its OpenMP / OpenBLAS) is loaded, so every pool agrees.
     os.environ["OMP_NUM_THREADS"] = str(a.threads)
     os.environ["OPENBLAS_NUM_THREADS"] = str(a.threads)
@@ -139,32 +142,38 @@ def bench(a, name, make_model, input_shape, lr, momentum=0.9):
 
     device = torch.device(a.device)
     model = make_model(nn).to(device)
-    opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
+    if optimizer == "adam":
+        opt = torch.optim.Adam(model.parameters(), lr=lr)
+    else:
+        opt = torch.optim.SGD(model.parameters(), lr=lr, momentum=momentum)
     if a.compile:
         model = torch.compile(model)
     x = torch.rand(a.batch, *input_shape, dtype=torch.float32, device=device)
-    y = torch.randint(0, 10, (a.batch,), dtype=torch.int64, device=device)
+    y = torch.randint(0, 10, (a.batch,), dtype=torch.int64, device=device) if loss == "cross_entropy" else x
+    loss_of = F.cross_entropy if loss == "cross_entropy" else F.mse_loss
     # A GPU runs asynchronously: a timing ends when its queue is empty.
     sync = torch.cuda.synchronize if a.device == "cuda" else (lambda: None)
 
     def step():
         opt.zero_grad()
-        loss = F.cross_entropy(model(x), y)
-        loss.backward()
+        value = loss_of(model(x), y)
+        value.backward()
         opt.step()
-        return loss
+        return value
 
     # ---- training throughput ------------------------------------------------
     model.train()
     step_ms = time_steps(a, step, sync)
     final_loss = float(step().detach())
 
-    # ---- batch-1 prediction latency (forward + softmax) ---------------------
+    # ---- batch-1 prediction latency (forward, + softmax for a classifier) ---
     model.eval()
     x1 = torch.rand(1, *input_shape, dtype=torch.float32, device=device)
 
     def predict():
-        F.softmax(model(x1), dim=1)
+        y1 = model(x1)
+        if loss == "cross_entropy":
+            F.softmax(y1, dim=1)
         sync()
 
     with torch.inference_mode():

@@ -75,7 +75,7 @@ TEST(Roles, EveryRoleFieldIsListed) {
   nnc::passes::add_optimizer_update(p);
   std::vector<std::string> roles;
   p.for_each_role([&](const char* role, Program::RoleKind, const int*, size_t) { roles.push_back(role); });
-  EXPECT_EQ(roles, (std::vector<std::string>{"input", "target", "loss", "output", "params", "frozen", "grads", "states",
+  EXPECT_EQ(roles, (std::vector<std::string>{"input", "target", "loss", "loss_terms", "output", "params", "frozen", "grads", "states",
                                              "new_params", "new_states", "hypers"}));
 }
 
