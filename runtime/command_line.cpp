@@ -51,11 +51,13 @@ int run(const ModelInfo& info, int argc, char** argv) {
   TuneCommand tune;
   EvalCommand eval;
   PredictCommand predict;
+  ReconstructCommand reconstruct;
   BenchCommand bench;
   CLI::App* train_cmd = add_train_command(app, engine, train);
   CLI::App* tune_cmd = add_tune_command(app, engine, tune);
   CLI::App* eval_cmd = add_eval_command(app, info, eval);
   CLI::App* predict_cmd = add_predict_command(app, predict);
+  CLI::App* reconstruct_cmd = add_reconstruct_command(app, info, reconstruct);
   CLI::App* info_cmd = add_info_command(app);
   CLI::App* bench_cmd = add_bench_command(app, bench);
   try {
@@ -82,6 +84,7 @@ int run(const ModelInfo& info, int argc, char** argv) {
   if (app.got_subcommand(tune_cmd)) return run_tune(engine, tune);
   if (app.got_subcommand(eval_cmd)) return run_eval(engine, eval);
   if (app.got_subcommand(predict_cmd)) return run_predict(engine, predict);
+  if (app.got_subcommand(reconstruct_cmd)) return run_reconstruct(engine, reconstruct);
   if (app.got_subcommand(info_cmd)) return run_info(engine);
   if (app.got_subcommand(bench_cmd)) return run_bench(engine, bench, threads);
   return 1;

@@ -12,6 +12,7 @@
 
 #include "runtime/commands.h"
 #include "runtime/file_io.h"
+#include "runtime/png.h"
 #include "runtime/printable.h"
 #include "runtime/rng.h"
 #include "runtime/setting_flags.h"
@@ -172,6 +173,56 @@ int run_predict(Engine& engine, const PredictCommand& c) {
     else
       std::printf("%s\n", format_values(y, width).c_str());
   }
+  return 0;
+}
+
+CLI::App* add_reconstruct_command(CLI::App& app, const ModelInfo& info, ReconstructCommand& c) {
+  const TrainSettings s = model_train_settings(info);
+  c.data = s.test.empty() ? s.data : s.test;
+  CLI::App* cmd = app.add_subcommand("reconstruct", "draw an autoencoder's images and its reconstructions as a PNG");
+  cmd->add_option("--data", c.data, "data to draw from (default: the test split of the model's data)");
+  cmd->add_option("--weights", c.weights, "weights file (default: MODEL.safetensors)");
+  cmd->add_option("--count", c.count, "how many images, from the first (default 8)")->check(CLI::Range(1, 64));
+  cmd->add_option("-o,--output", c.output, "the PNG file (default reconstruct.png)");
+  return cmd;
+}
+
+int run_reconstruct(Engine& engine, const ReconstructCommand& c) {
+  const ModelInfo& info = engine.info();
+  if (!info.target_is_input)
+    throw DataError("reconstruct draws an autoencoder's output; model '" + std::string(info.name) +
+                    "' has a target of its own (an autoencoder declares target x)");
+  // An image: [1, H, W], or a flat input of a square's size (784: 28 x 28).
+  const int64_t n = engine.input_size();
+  int64_t height = 0, width = 0;
+  if (info.input_rank == 3 && info.input_dims[0] == 1) height = info.input_dims[1], width = info.input_dims[2];
+  const int64_t side = std::llround(std::sqrt(double(n)));
+  if (info.input_rank == 1 && side * side == n) height = width = side;
+  if (height == 0 || engine.output_size() != n)
+    throw DataError("reconstruct draws grey images, input f32[1, H, W] or a flat square f32[H * W], and an output "
+                    "of the same size; model '" + std::string(info.name) + "' has input f32[" +
+                    dims_text(info.input_dims, info.input_rank) + "]");
+  if (c.data.empty()) throw DataError("no data to draw from: pass --data");
+  load_weights_or_init(engine, c.weights, model_train_settings(info).seed);
+  DataOptions first;
+  first.limit = c.count;
+  Dataset set = filtered(info, load_source(info, c.data, "test"), first);
+  engine.check_dataset(set);
+  const std::vector<float>& images = set.inputs;
+  const std::vector<float> rebuilt = engine.predict(images.data(), set.count);  // standardizes a copy itself
+  // Two rows of images, 2 pixels apart, on white.
+  const int64_t gap = 2, grid_w = set.count * (width + gap) - gap, grid_h = 2 * height + gap;
+  std::vector<float> grid(size_t(grid_w * grid_h), 1.0f);
+  for (int64_t s = 0; s < set.count; ++s)
+    for (int64_t y = 0; y < height; ++y)
+      for (int64_t x = 0; x < width; ++x) {
+        const size_t from = size_t(s * n + y * width + x), column = size_t(s * (width + gap) + x);
+        grid[size_t(y) * size_t(grid_w) + column] = images[from];
+        grid[size_t(y + height + gap) * size_t(grid_w) + column] = rebuilt[from];
+      }
+  write_png_gray(c.output, int(grid_w), int(grid_h), grid);
+  std::printf("%s: %lld images of %s (top) and their reconstructions (bottom) written to %s\n", info.name,
+              (long long)set.count, set.source.c_str(), c.output.c_str());
   return 0;
 }
 

@@ -57,6 +57,17 @@ struct PredictCommand {
 CLI::App* add_predict_command(CLI::App& app, PredictCommand& c);
 int run_predict(Engine& engine, const PredictCommand& c);
 
+// reconstruct: an autoencoder's first COUNT images of a data set (top row)
+// and what it gives back (bottom row), as a PNG.
+struct ReconstructCommand {
+  std::string data;     // default: the test split of the model's data
+  std::string weights;  // default: MODEL.safetensors
+  int64_t count = 8;
+  std::string output = "reconstruct.png";
+};
+CLI::App* add_reconstruct_command(CLI::App& app, const ModelInfo& info, ReconstructCommand& c);
+int run_reconstruct(Engine& engine, const ReconstructCommand& c);
+
 CLI::App* add_info_command(CLI::App& app);
 int run_info(const Engine& engine);
 

@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
-  g++ make python3-venv zlib1g-dev
+  g++ make python3-venv zlib1g-dev libpng-dev  # libpng: reconstruct's PNG, opened at run time
   antlr4 libantlr4-runtime-dev          # grammar tool 4.7.2 + C++ runtime 4.9
   libcli11-dev nlohmann-json3-dev       # command lines; safetensors headers, JSON logs
   libgtest-dev llvm-14-tools            # GoogleTest; FileCheck, not, count
