@@ -106,12 +106,19 @@ int run_info(const Engine& engine) {
   return 0;
 }
 
-CLI::App* add_eval_command(CLI::App& app, const ModelInfo& info, EvalCommand& c) {
+// --data, by default the model's test data (its data's test split where it
+// has one), and --weights: what eval and reconstruct read.
+void add_data_and_weights(CLI::App* cmd, const ModelInfo& info, std::string& data, std::string& weights,
+                          const std::string& purpose) {
   const TrainSettings s = model_train_settings(info);
-  c.data = s.test.empty() ? s.data : s.test;
+  data = s.test.empty() ? s.data : s.test;
+  cmd->add_option("--data", data, "data to " + purpose + " (default: the test split of the model's data)");
+  cmd->add_option("--weights", weights, "weights file (default: MODEL.safetensors)");
+}
+
+CLI::App* add_eval_command(CLI::App& app, const ModelInfo& info, EvalCommand& c) {
   CLI::App* cmd = app.add_subcommand("eval", "evaluate saved weights on a data set");
-  cmd->add_option("--data", c.data, "data to evaluate on (default: the test split of the model's data)");
-  cmd->add_option("--weights", c.weights, "weights file (default: MODEL.safetensors)");
+  add_data_and_weights(cmd, info, c.data, c.weights, "evaluate on");
   cmd->add_flag("--json", c.json, "print one JSON object");
   cmd->add_flag("--per-class", c.per_class, "the confusion matrix and, per class, PPV, TPR, FPR and error rate");
   cmd->add_option("--plot", c.plot, "draw the confusion matrix into FILE.svg");
@@ -177,11 +184,8 @@ int run_predict(Engine& engine, const PredictCommand& c) {
 }
 
 CLI::App* add_reconstruct_command(CLI::App& app, const ModelInfo& info, ReconstructCommand& c) {
-  const TrainSettings s = model_train_settings(info);
-  c.data = s.test.empty() ? s.data : s.test;
   CLI::App* cmd = app.add_subcommand("reconstruct", "draw an autoencoder's images and its reconstructions as a PNG");
-  cmd->add_option("--data", c.data, "data to draw from (default: the test split of the model's data)");
-  cmd->add_option("--weights", c.weights, "weights file (default: MODEL.safetensors)");
+  add_data_and_weights(cmd, info, c.data, c.weights, "draw from");
   cmd->add_option("--count", c.count, "how many images, from the first (default 8)")->check(CLI::Range(1, 64));
   cmd->add_option("-o,--output", c.output, "the PNG file (default reconstruct.png)");
   return cmd;

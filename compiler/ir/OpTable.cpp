@@ -248,12 +248,20 @@ std::vector<Expr> weight_at(const std::vector<Expr>& kernel, Expr ci, Expr co) {
 
 // conv(x: [B, Cin, S...], W: [Cout, Cin, K...]) -> [B, Cout, O...]
 // attrs: strides (one per spatial dim), then paddings.
-Type conv_shape(const Types& in, const Attrs& attrs) {
-  const Type &x = *in[0], &w = *in[1];
+// The image a convolution reads and its kernel, whose input channels are
+// kernel dimension in_channels (conv's [Cout, Cin, K...]: 1; conv_transpose's
+// [Cin, Cout, K...]: 0); returns the number of spatial dimensions.
+int64_t image_and_kernel(const Type& x, const Type& w, size_t in_channels) {
   const int64_t n = spatial_rank(x);
   if (!x.batched || n < 1 || n > 2) fail("needs an image f32[B, channels, length] or f32[B, channels, height, width], got " + x.str());
-  if (w.batched || int64_t(w.dims.size()) != n + 2 || w.dims[1] != x.dims[0])
+  if (w.batched || int64_t(w.dims.size()) != n + 2 || w.dims[in_channels] != x.dims[0])
     fail("input " + x.str() + " does not fit kernel " + w.str());
+  return n;
+}
+
+Type conv_shape(const Types& in, const Attrs& attrs) {
+  const Type &x = *in[0], &w = *in[1];
+  const int64_t n = image_and_kernel(x, w, 1);
   if (int64_t(attrs.size()) != 2 * n) fail("conv needs a stride and a padding per spatial dimension");
   std::vector<int64_t> out{w.dims[0]};
   for (int64_t d = 0; d < n; ++d) {
@@ -348,10 +356,7 @@ Lowered conv_grad_input_lower(const LowerArgs& a) {
 // the input and x as the output gradient.
 Type conv_transpose_shape(const Types& in, const Attrs& attrs) {
   const Type &x = *in[0], &w = *in[1];
-  const int64_t n = spatial_rank(x);
-  if (!x.batched || n < 1 || n > 2) fail("needs an image f32[B, channels, length] or f32[B, channels, height, width], got " + x.str());
-  if (w.batched || int64_t(w.dims.size()) != n + 2 || w.dims[0] != x.dims[0])
-    fail("input " + x.str() + " does not fit kernel " + w.str());
+  const int64_t n = image_and_kernel(x, w, 0);
   if (int64_t(attrs.size()) != 3 * n) fail("conv_transpose needs a stride, a padding and an output size per spatial dimension");
   std::vector<int64_t> out{w.dims[1]};
   for (int64_t d = 0; d < n; ++d) {

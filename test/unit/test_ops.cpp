@@ -744,10 +744,10 @@ TEST(OpForward, ConvMixedStridesAndPads) { check_conv(kConvMixed, 64); }
 TEST(OpForward, Conv1DStride2) { check_conv(kConv1D, 66); }
 
 // conv_grad_input(dy, W), attrs: strides, pads, the input's spatial size.
-void check_conv_grad_input(const ConvGeom& g, unsigned seed) {
+void check_conv_grad_input(const ConvGeom& g, unsigned seed, Op op = Op::ConvGradInput) {
   Net net(g.B);
   Values dy = random_values(g.y_size(), seed), w = random_values(g.w_size(), seed + 1);
-  int dx = net.add(Op::ConvGradInput, {net.input(g.y_dims(), dy), net.param(g.w_dims(), w)},
+  int dx = net.add(op, {net.input(g.y_dims(), dy), net.param(g.w_dims(), w)},
                    concat(g.attrs(), g.spatial()));
   EXPECT_EQ(net.graph.node(dx).type, nnc::ir::f32(g.x_dims(), true));
   expect_near_all(net.eval(dx), conv_grad_input_ref(g, dy, w));
@@ -758,23 +758,14 @@ TEST(OpForward, ConvGradInputStride2Pad1) { check_conv_grad_input(kConvStrided, 
 TEST(OpForward, ConvGradInputMixedStridesAndPads) { check_conv_grad_input(kConvMixed, 74); }
 TEST(OpForward, ConvGradInput1DStride2) { check_conv_grad_input(kConv1D, 76); }
 
-// conv_transpose(x, W): the transpose of the convolution of geometry g, from
-// g's output shape to its input shape (with kConvMixed's H = 7 at stride 2,
-// an output padding of 1), against the same scatter as conv_grad_input.
-// attrs: strides, pads, the output's spatial size.
-void check_conv_transpose(const ConvGeom& g, unsigned seed) {
-  Net net(g.B);
-  Values x = random_values(g.y_size(), seed), w = random_values(g.w_size(), seed + 1);
-  int y = net.add(Op::ConvTranspose, {net.input(g.y_dims(), x), net.param(g.w_dims(), w)},
-                  concat(g.attrs(), g.spatial()));
-  EXPECT_EQ(net.graph.node(y).type, nnc::ir::f32(g.x_dims(), true));
-  expect_near_all(net.eval(y), conv_grad_input_ref(g, x, w));
-}
-
-TEST(OpForward, ConvTransposeStride1Pad0) { check_conv_transpose(kConvPlain, 77); }
-TEST(OpForward, ConvTransposeStride2Pad1) { check_conv_transpose(kConvStrided, 78); }
-TEST(OpForward, ConvTransposeOutputPadding) { check_conv_transpose(kConvMixed, 79); }
-TEST(OpForward, ConvTranspose1DStride2) { check_conv_transpose(kConv1D, 87); }
+// conv_transpose(x, W) computes what conv_grad_input(dy, W) does, with x in
+// the place of dy: the transpose of the convolution of geometry g, from g's
+// output shape to its input shape (with kConvMixed's H = 7 at stride 2, an
+// output padding of 1), against the same scatter.
+TEST(OpForward, ConvTransposeStride1Pad0) { check_conv_grad_input(kConvPlain, 77, Op::ConvTranspose); }
+TEST(OpForward, ConvTransposeStride2Pad1) { check_conv_grad_input(kConvStrided, 78, Op::ConvTranspose); }
+TEST(OpForward, ConvTransposeOutputPadding) { check_conv_grad_input(kConvMixed, 79, Op::ConvTranspose); }
+TEST(OpForward, ConvTranspose1DStride2) { check_conv_grad_input(kConv1D, 87, Op::ConvTranspose); }
 
 // conv_grad_weight(x, dy), attrs: strides, pads, the kernel's spatial size.
 void check_conv_grad_weight(const ConvGeom& g, unsigned seed) {
