@@ -202,6 +202,12 @@ struct ConvGeometry {
   int64_t channels = 0;
   std::vector<int64_t> kernel, stride, pad;
   int64_t taps = 1;  // the kernel's size
+  // The convolution's attrs: the strides, then the pads.
+  std::vector<int64_t> strides_and_pads() const {
+    std::vector<int64_t> attrs = stride;
+    attrs.insert(attrs.end(), pad.begin(), pad.end());
+    return attrs;
+  }
 };
 
 std::optional<ConvGeometry> conv_geometry(ModelBuilder& b, const LayerCall& c, const std::string& kind) {
@@ -248,12 +254,10 @@ int conv(ModelBuilder& b, const LayerCall& c) {
   const ir::Type& in = b.program().graph.node(c.input).type;
   std::vector<int64_t> w_shape{g->channels, in.dims[0]};
   w_shape.insert(w_shape.end(), g->kernel.begin(), g->kernel.end());
-  std::vector<int64_t> attrs = g->stride;
-  attrs.insert(attrs.end(), g->pad.begin(), g->pad.end());
   std::optional<std::string> layer = b.layer_name(c.scope, "conv", c.args, c.stage.loc);
   if (!layer) return -1;
   return weighted_layer(b, c.input, Op::Conv, "conv", *layer, w_shape, in.dims[0] * g->taps, g->channels * g->taps,
-                        c.args, c.stage.loc, attrs);
+                        c.args, c.stage.loc, g->strides_and_pads());
 }
 
 // conv_transpose(channels, kernel = k, stride = 1, pad = 0 | same,
@@ -269,8 +273,7 @@ int conv_transpose(ModelBuilder& b, const LayerCall& c) {
   auto extra = per_dim(c.args.count("output_padding") ? c.args.at("output_padding") : integer(0), n,
                        "the output padding", 0, on, b.diags());
   if (!extra) return -1;
-  std::vector<int64_t> attrs = g->stride;
-  attrs.insert(attrs.end(), g->pad.begin(), g->pad.end());
+  std::vector<int64_t> attrs = g->strides_and_pads();  // then the output's size
   for (size_t d = 0; d < n; ++d) {
     const int64_t size = (in.dims[1 + d] - 1) * g->stride[d] - 2 * g->pad[d] + g->kernel[d] + (*extra)[d];
     if ((*extra)[d] >= g->stride[d]) {
@@ -398,8 +401,7 @@ int dropout(ModelBuilder& b, const LayerCall& c) {
 }
 
 // mask(p) and noise(std): a denoising autoencoder's corruption of its input
-// (OpTable.cpp says when they act). The salt, the layer's source position,
-// draws two such layers apart.
+// (OpTable.cpp says when they act).
 int corruption(ModelBuilder& b, const LayerCall& c, Op op, const std::string& name, double most, const char* how) {
   const Const* arg = required_arg(b, c, name == "mask" ? "p" : "std", how);
   if (!arg) return -1;
@@ -407,9 +409,8 @@ int corruption(ModelBuilder& b, const LayerCall& c, Op op, const std::string& na
     b.diags().error(arg->loc, how);
     return -1;
   }
-  const int64_t salt = int64_t(c.stage.loc.line) * 1000 + c.stage.loc.col;
   return b.add(op, {c.input, b.dropout_seed(c.stage.loc)}, c.stage.loc, name,
-               {int64_t(std::llround(arg->number * 1e6)), salt});
+               {int64_t(std::llround(arg->number * 1e6)), ModelBuilder::random_salt(c.stage.loc)});
 }
 int mask(ModelBuilder& b, const LayerCall& c) {
   return corruption(b, c, Op::Mask, "mask", 1, "mask needs a probability in [0, 1) of zeroing each value: mask(0.3)");

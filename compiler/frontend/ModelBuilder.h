@@ -71,6 +71,8 @@ class ModelBuilder {
                                         const std::map<std::string, Const>& args, const SourceLoc& loc);
   // The Hyper node every dropout, mask and noise reads, made by the first.
   int dropout_seed(const SourceLoc& loc);
+  // A random layer's salt, its source position: two such layers draw apart.
+  static int64_t random_salt(const SourceLoc& loc) { return int64_t(loc.line) * 1000 + loc.col; }
 
  private:
   // -- Sema.cpp ------------------------------------------------------------------------------

@@ -529,8 +529,7 @@ int ModelBuilder::sample_normal(const Expr& e, Scope& scope) {
   }
   const int mu = value(*e.items[0], scope), logvar = value(*e.items[1], scope);
   if (mu < 0 || logvar < 0) return -1;
-  const int64_t salt = int64_t(e.loc.line) * 1000 + e.loc.col;
-  return add(Op::SampleNormal, {mu, logvar, dropout_seed(e.loc)}, e.loc, "sample_normal", {salt});
+  return add(Op::SampleNormal, {mu, logvar, dropout_seed(e.loc)}, e.loc, "sample_normal", {random_salt(e.loc)});
 }
 
 // A penalty term: its values, then its own weight where it takes one.
